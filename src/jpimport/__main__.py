@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m jpimport``."""
+
+from jpimport.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Vehicles: the canonical schema, the bundled catalog, users' files and VIN decoding."""
