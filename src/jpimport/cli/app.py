@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from jpimport import __version__
-from jpimport.cli import assess_cmd, catalog_cmd, rules_cmd, vin_cmd
+from jpimport.cli import assess_cmd, catalog_cmd, report_cmd, rules_cmd, vin_cmd
 
 app = typer.Typer(
     name="jpimport",
@@ -20,6 +20,8 @@ app.add_typer(catalog_cmd.app, name="catalog")
 app.command(name="vin")(vin_cmd.vin)
 app.command(name="assess")(assess_cmd.assess)
 app.add_typer(rules_cmd.app, name="rules")
+app.command(name="lineup")(report_cmd.lineup)
+app.command(name="compare")(report_cmd.compare)
 
 
 def _version(value: bool) -> None:

@@ -31,8 +31,14 @@ def vin(
     rows = [
         ("Check digit", "ok" if document.get("check_digit_ok") else "wrong"),
         ("Manufacturer", fmt(document.get("manufacturer"))),
-        ("Country of assembly", fmt(document.get("country"))),
-        ("Model year", fmt(document.get("model_year"))),
+        (
+            "Country of assembly",
+            f"{fmt(document.get('country'))} ({fmt(document.get('country_name'))})",
+        ),
+        (
+            "Model year",
+            fmt(None if document.get("model_year") is None else str(document["model_year"])),
+        ),
         ("Plant 工場", " / ".join(fmt(plant.get(k)) for k in ("code", "name", "city", "state"))),
         ("Make / model", f"{fmt(document.get('make'))} {fmt(document.get('model'))}"),
         ("Catalog match", f"{fmt(match.get('id'))} (confidence {fmt(match.get('confidence'))})"),

@@ -1,0 +1,105 @@
+"""``jpimport lineup`` and ``jpimport compare``: reports over several assessments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from jpimport.cli.assess_cmd import AsOf, options_from_cli
+from jpimport.cli.output import console, fmt, print_json
+
+
+def _yen(value: Any) -> str:
+    """A yen amount for a table cell."""
+    return fmt(value) if value is None or isinstance(value, str) else f"¥{value:,}"
+
+
+def lineup(
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Assess the Japan lineup: models announced for Japan and press candidates (逆輸入車)."""
+    from jpimport.reports.lineup import lineup as build
+
+    result = build(**options_from_cli(as_of=as_of))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        title=f"U.S.-built lineup for Japan, as of {result.as_of.isoformat()}", title_justify="left"
+    )
+    for header in (
+        "vehicle",
+        "plan",
+        "plate",
+        "route",
+        "mods",
+        "mods ¥",
+        "landed ¥",
+        "retail ¥",
+        "1st yr Tokyo ¥",
+        "per yr Tokyo ¥",
+        "1st yr national ¥",
+        "per yr national ¥",
+        "parking it fits",
+    ):
+        table.add_column(header, overflow="fold")
+    for r in result.rows:
+        plate = fmt(r["plate_class"])
+        if r["plate_class"] is not None:
+            plate = f"{r['plate_class']} ({r['use']})"
+        table.add_row(
+            f"{r['make']} {r['model']} {r['trim'] or ''}".strip(),
+            r["japan_plan"],
+            plate,
+            fmt(r["recommended_pathway"]),
+            fmt(r["modification_count"]),
+            _yen(r["modifications_jpy"]),
+            _yen(r["landed_total_jpy"]),
+            _yen(r["retail_price_jpy"]),
+            _yen(r["first_year_tokyo_jpy"]),
+            _yen(r["annual_tokyo_jpy"]),
+            _yen(r["first_year_national_jpy"]),
+            _yen(r["annual_national_jpy"]),
+            fmt(None) if r["parking_fits"] is None else ", ".join(r["parking_fits"]) or "none",
+        )
+    out = console()
+    out.print(table)
+    out.print("– = unknown (a missing source value; see `jpimport catalog show ID`).")
+    if result.unconfirmed:
+        out.print("Unconfirmed parameters used (未確認): " + ", ".join(result.unconfirmed))
+
+
+def compare(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TARGET...",
+            help="Catalog ids or VINs; ID@registration=cargo gives one target its own options.",
+        ),
+    ],
+    as_of: AsOf = None,
+    importer: Annotated[
+        str | None, typer.Option(help="manufacturer, independent or individual.")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="Parking region, e.g. tokyo-minato.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compare vehicles side by side (比較)."""
+    from jpimport.reports.compare import compare as build
+
+    result = build(targets, **options_from_cli(as_of=as_of, importer=importer, region=region))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(title="Comparison 比較", title_justify="left")
+    table.add_column("")
+    for label in result.labels:
+        table.add_column(label, overflow="fold")
+    for row in result.rows():
+        table.add_row(
+            row["metric"], *[_yen(v) if "¥" in row["metric"] else fmt(v) for v in row["values"]]
+        )
+    console().print(table)
