@@ -1,0 +1,1 @@
+"""Reports built on assessments: the Japan lineup, side-by-side comparisons."""

@@ -1,0 +1,57 @@
+"""Polars expressions for bracket and table lookups, so stages never loop over rows in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
+
+Plain = int | float | bool | str
+
+
+def dtype_of(values: Sequence[Plain]) -> pl.DataType:
+    """The output dtype for a set of rule values: Int64 yen stays Int64, any float gives Float64."""
+    if all(isinstance(v, bool) for v in values):
+        return pl.Boolean()
+    if all(isinstance(v, str) for v in values):
+        return pl.String()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pl.Int64()
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return pl.Float64()
+    raise TypeError(f"rule values of mixed types cannot form one column: {list(values)!r}")
+
+
+def bracket_expr(
+    column: pl.Expr, bounds: Sequence[int | float | None], values: Sequence[Plain]
+) -> pl.Expr:
+    """The value of the first bracket with ``q <= up_to`` for each row; null or NaN gives null.
+
+    The column is compared as Float64 (exact for integers below 2**53), NaN is made null, and
+    the open last bracket only applies to non-null rows, so unknown stays unknown.
+    """
+    if len(bounds) != len(values) or not bounds or bounds[-1] is not None:
+        raise ValueError("brackets need matching bounds and values and an open last bracket")
+    dtype = dtype_of(values)
+    q = column.cast(pl.Float64).fill_nan(None)
+    builder: Then | ChainedThen | None = None
+    for up_to, value in zip(bounds, values, strict=True):
+        condition = q.is_not_null() if up_to is None else q <= up_to
+        literal = pl.lit(value, dtype=dtype)
+        if builder is None:
+            builder = pl.when(condition).then(literal)
+        else:
+            builder = builder.when(condition).then(literal)
+    assert builder is not None  # bounds is not empty
+    return builder.cast(dtype)
+
+
+def table_expr(column: pl.Expr, mapping: Mapping[str | int, Plain]) -> pl.Expr:
+    """Each key in the column mapped through the table; keys it lacks, and nulls, give null."""
+    if not mapping:
+        raise ValueError("a table needs at least one entry")
+    dtype = dtype_of(list(mapping.values()))
+    return column.replace_strict(
+        list(mapping.keys()), list(mapping.values()), default=None, return_dtype=dtype
+    )
