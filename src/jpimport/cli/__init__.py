@@ -5,6 +5,7 @@ Every error becomes one line on stderr and exit code 2: no traceback, nothing on
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -16,6 +17,7 @@ from jpimport.errors import JpImportError
 __all__ = ["app", "main"]
 
 EXIT_INPUT = 2
+EXIT_INTERNAL = 1
 
 
 def _one_line(message: str) -> str:
@@ -43,4 +45,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # a bug, not bad input: one line, unless debugging
+        if os.environ.get("JPIMPORT_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(a bug in jpimport; set JPIMPORT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)

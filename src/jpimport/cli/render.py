@@ -10,6 +10,18 @@ from rich.table import Table
 
 from jpimport.cli.output import console, fmt
 
+#: Vehicle columns whose absence the reader should see at once.
+_KEY_COLUMNS = (
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "curb_weight_kg",
+    "seats",
+    "displacement_cc",
+    "msrp_usd",
+    "epa_combined_mpg",
+)
+
 _CLASSIFICATION_LABELS = {
     "size_class": "Size class 区分 (軽/小型/普通)",
     "use": "Use 用途 (乗用/貨物)",
@@ -25,14 +37,17 @@ _CLASSIFICATION_LABELS = {
 
 def _yen(value: Any) -> str:
     """Yen with a ¥ sign, or the unknown dash."""
-    return fmt(value) if value is None else f"¥{value:,}"
+    if value is None or isinstance(value, str):
+        return fmt(value)
+    return f"−¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
-def _cost(range_: Mapping[str, Any] | None) -> str:
-    """A low–high yen range."""
-    if not range_ or range_.get("low") is None:
+def _cost(finding: Mapping[str, Any]) -> str:
+    """A finding's typical cost with its low–high range."""
+    low, typical, high = (finding.get(f"cost_{k}_jpy") for k in ("low", "typical", "high"))
+    if typical is None and low is None:
         return ""
-    return f"{_yen(range_['low'])}–{_yen(range_['high'])}"
+    return f"{_yen(typical)} ({_yen(low)}–{_yen(high)})"
 
 
 def _classification(document: Mapping[str, Any]) -> Table | None:
@@ -85,7 +100,7 @@ def _findings(document: Mapping[str, Any]) -> Table | None:
             f"{f.get('title_en')}\n{f.get('title_ja')}",
             f.get("outcome"),
             fmt(f.get("modification") or ""),
-            _cost(f.get("cost_jpy")),
+            _cost(f),
         )
     return table
 
@@ -108,6 +123,115 @@ def _fit(document: Mapping[str, Any]) -> Table | None:
             fmt(p.get("excess_kg")),
         )
     return table
+
+
+_COST_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "landed",
+        "Landed cost per unit 輸入原価",
+        (
+            ("fob_jpy", "FOB (U.S. port) 本船渡し価格"),
+            ("freight_jpy", "Freight 運賃"),
+            ("insurance_jpy", "Marine insurance 海上保険"),
+            ("duty_jpy", "Import duty 関税"),
+            ("import_consumption_tax_jpy", "Import consumption tax 輸入消費税"),
+            ("import_tax_credit_jpy", "Credit against sales tax 仕入税額控除"),
+            ("port_handling_jpy", "Port handling and brokerage 港湾・通関"),
+            ("pathway_jpy", "Certification route 認証費用"),
+            ("modifications_jpy", "Modifications 改善費用"),
+            ("rhd_conversion_jpy", "RHD conversion 右ハンドル化"),
+            ("pdi_jpy", "Pre-delivery 納車整備"),
+            ("total_jpy", "Landed total"),
+        ),
+    ),
+    (
+        "retail",
+        "Retail price 小売価格",
+        (
+            ("landed_total_jpy", "Landed total"),
+            ("dealer_margin_jpy", "Dealer margin 販売店粗利"),
+            ("consumption_tax_jpy", "Consumption tax 消費税"),
+            ("total_jpy", "Retail price"),
+        ),
+    ),
+    (
+        "registration",
+        "At registration 登録時費用",
+        (
+            ("environmental_performance_tax_jpy", "Environmental performance tax 環境性能割"),
+            ("automobile_tax_jpy", "Automobile tax, rest of year 自動車税（月割）"),
+            ("weight_tax_jpy", "Weight tax 自動車重量税"),
+            ("compulsory_insurance_jpy", "Compulsory insurance 自賠責保険"),
+            ("recycling_jpy", "Recycling deposit リサイクル料金"),
+            ("fees_jpy", "Stamps, plates, garage certificate 手数料"),
+            ("total_jpy", "Total"),
+        ),
+    ),
+    (
+        "annual",
+        "Per year 年間維持費",
+        (
+            ("automobile_tax_jpy", "Automobile tax 自動車税"),
+            ("weight_tax_jpy", "Weight tax 重量税"),
+            ("compulsory_insurance_jpy", "Compulsory insurance 自賠責"),
+            ("inspection_jpy", "Inspection 車検（年割）"),
+            ("parking_jpy", "Parking 駐車場"),
+            ("fuel_jpy", "Fuel 燃料"),
+            ("total_jpy", "Total"),
+        ),
+    ),
+)
+
+
+def _costs(document: Mapping[str, Any]) -> list[Table]:
+    """The cost sections as tables: landed, retail, registration, per year."""
+    costs = document.get("costs") or {}
+    tables = []
+    for key, title, rows in _COST_ROWS:
+        section = costs.get(key)
+        if not isinstance(section, Mapping):
+            continue
+        table = Table(title=title, title_justify="left", show_header=False)
+        table.add_column("item")
+        table.add_column("yen", justify="right")
+        for field, label in rows:
+            if field in section:
+                table.add_row(label, _yen(section[field]))
+        tables.append(table)
+    return tables
+
+
+def _cost_lines(document: Mapping[str, Any]) -> list[str]:
+    """Estimates shown apart from legal costs, first-year and ownership totals."""
+    costs = document.get("costs") or {}
+    lines = []
+    for name, value in (costs.get("estimates") or {}).items():
+        if isinstance(value, Mapping) and value.get("low") is not None:
+            lines.append(
+                f"Estimate, not law — {name.replace('_', ' ')}: {_yen(value.get('typical'))}"
+                f" per year ({_yen(value['low'])}–{_yen(value['high'])})"
+            )
+    if costs.get("first_year_jpy") is not None:
+        lines.append(
+            f"First year (price + registration + running costs): {_yen(costs['first_year_jpy'])}"
+        )
+    ownership = costs.get("ownership") or {}
+    if ownership.get("total_jpy") is not None:
+        lines.append(f"Total over {ownership.get('years')} years: {_yen(ownership['total_jpy'])}")
+    return lines
+
+
+def _unconfirmed(names: list[str]) -> str:
+    """Unconfirmed parameters grouped by family, with counts (full names under --explain)."""
+    families: dict[str, int] = {}
+    for name in names:
+        family = name.split(".")[0]
+        families[family] = families.get(family, 0) + 1
+    groups = ", ".join(f"{family} ({count})" for family, count in sorted(families.items()))
+    return (
+        f"{len(names)} inputs rest on no primary source (未確認) — {groups}; "
+        "see --explain or --json 'unconfirmed' for each."
+    )
 
 
 def _trace(document: Mapping[str, Any]) -> Table:
@@ -143,6 +267,14 @@ def render_assessment(document: Mapping[str, Any], *, explain: bool = False) -> 
     out.print(f"{label} ({vehicle['id']}) — as of {document['as_of']}")
     for note in document.get("notes", []):
         out.print(f"note: {note}")
+    for name, how in (vehicle.get("estimated") or {}).items():
+        short = how if len(how) <= 100 else how[:99].rstrip() + "…"
+        out.print(f"estimated {name} = {fmt(vehicle.get(name))} ({short})")
+    if vehicle.get("estimated"):
+        out.print(f"  (how each was estimated: jpimport catalog show {vehicle['id']})")
+    missing = [k for k in _KEY_COLUMNS if vehicle.get(k) is None]
+    if missing:
+        out.print("unknown (no source found): " + ", ".join(missing))
     for build in (_classification, _pathways, _findings, _fit):
         table = build(document)
         if table is not None:
@@ -152,10 +284,21 @@ def render_assessment(document: Mapping[str, Any], *, explain: bool = False) -> 
             f"Recommended route: {document['recommended_pathway']} — "
             f"{document.get('recommended_reason', '')}"
         )
-    for extra in document.get("render_extra", []):
-        out.print(extra)
+    roads = (document.get("fit") or {}).get("roads") or {}
+    if roads.get("clearance_mm") is not None:
+        out.print(
+            f"Narrow road: on a {roads.get('road_width_mm'):,} mm road with an oncoming "
+            f"{roads.get('oncoming_car_width_mm'):,} mm car, {roads['clearance_mm']:,} mm "
+            "is left to share between the two."
+        )
+    for note in (document.get("drive_side") or {}).get("drive_side_notes") or []:
+        out.print(f"Drive side: {note}")
+    for table in _costs(document):
+        out.print(table)
+    for line in _cost_lines(document):
+        out.print(line)
     unconfirmed = document.get("unconfirmed") or []
     if unconfirmed:
-        out.print("Unconfirmed inputs (未確認): " + ", ".join(unconfirmed))
+        out.print(_unconfirmed(unconfirmed))
     if explain:
         out.print(_trace(document))

@@ -13,7 +13,9 @@ from jpimport.cli.output import console, fmt, print_json
 
 def _yen(value: Any) -> str:
     """A yen amount for a table cell."""
-    return fmt(value) if value is None or isinstance(value, str) else f"¥{value:,}"
+    if value is None or isinstance(value, str):
+        return fmt(value)
+    return f"−¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
 def lineup(
