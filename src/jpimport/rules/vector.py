@@ -52,6 +52,5 @@ def table_expr(column: pl.Expr, mapping: Mapping[str | int, Plain]) -> pl.Expr:
     if not mapping:
         raise ValueError("a table needs at least one entry")
     dtype = dtype_of(list(mapping.values()))
-    return column.replace_strict(
-        list(mapping.keys()), list(mapping.values()), default=None, return_dtype=dtype
-    )
+    values = pl.Series(list(mapping.values()), dtype=dtype, strict=False)
+    return column.replace_strict(list(mapping.keys()), values, default=None, return_dtype=dtype)

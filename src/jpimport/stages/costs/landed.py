@@ -1,0 +1,193 @@
+"""Sub-stage ``costs.landed``: what a vehicle costs landed in Japan, and its retail price.
+
+FOB (from the U.S. base MSRP, or the ``price_usd`` option) → U.S. inland and Ro-Ro ocean freight
+→ marine insurance → CIF → customs duty and import consumption tax (credited back for a business
+importer) → port handling and brokerage → the route's costs, compliance modifications, optional
+RHD conversion, PDI → landed total → dealer margin and consumption tax → retail price. A
+Japan-built comparable is priced from its Japanese retail price instead. Every amount is Int64
+yen, null with a reason in ``landed_reasons`` when an input or a parameter is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from jpimport.rules.model import Part
+from jpimport.stages.context import StageContext
+from jpimport.stages.costs import landed_messages as messages
+from jpimport.stages.costs.landed_chain import (
+    IMPORT_BASES,
+    basis_steps,
+    chain_steps,
+    price_basis,
+)
+from jpimport.stages.costs.landed_inputs import BUSINESS_IMPORTERS, LandedParams, with_inputs
+
+NAME = "landed"
+
+#: The chain's outputs kept at the typical point, in order (docs/stages.md, costs → landed).
+AMOUNTS = (
+    "fob_usd",
+    "fob_jpy",
+    "inland_freight_jpy",
+    "ocean_freight_jpy",
+    "freight_jpy",
+    "insurance_jpy",
+    "cif_jpy",
+    "customs_value_jpy",
+    "duty_jpy",
+    "import_tax_base_jpy",
+    "import_consumption_tax_national_jpy",
+    "import_consumption_tax_local_jpy",
+    "import_consumption_tax_jpy",
+    "import_tax_credit_jpy",
+    "port_charges_jpy",
+    "customs_brokerage_jpy",
+    "port_handling_jpy",
+    "pathway_jpy",
+    "landed_rhd_conversion_jpy",
+    "pdi_jpy",
+    "landed_total_jpy",
+    "dealer_margin_jpy",
+    "retail_consumption_tax_jpy",
+    "retail_price_ex_tax_jpy",
+    "retail_price_jpy",
+    "shipping_volume_m3",
+)
+#: Totals also given at the low and high ends of the estimate ranges.
+RANGED = ("landed_total_jpy", "retail_price_jpy")
+MODIFICATIONS = ("modifications_low_jpy", "modifications_jpy", "modifications_high_jpy")
+PARTS: tuple[Part, ...] = ("typical", "low", "high")
+ENDS: tuple[Part, ...] = ("low", "high")
+
+
+def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
+    """Add the landed-cost and retail-price columns to every row (vectorised)."""
+    source = with_inputs(frame)
+    params = _load_params(source, ctx)
+    reasons, notes = messages.reasons(params, ctx), messages.notes()
+    steps = basis_steps(params)
+    for part in PARTS:
+        steps += chain_steps(params, part)
+    steps.append(
+        [
+            *(
+                pl.col(f"{name}__{part}").alias(ranged(name, part))
+                for name in RANGED
+                for part in ENDS
+            ),
+            messages.code(reasons).alias("__reasons"),
+            messages.code(notes).alias("__notes"),
+        ]
+    )
+    lazy = source.lazy()
+    for step in steps:
+        lazy = lazy.with_columns(step)
+    added = lazy.collect()
+    added = added.with_columns(
+        messages.decode(added["__reasons"], reasons).alias("landed_reasons"),
+        messages.decode(added["__notes"], notes).alias("landed_notes"),
+    )
+    outputs = [
+        "price_basis",
+        "usd_jpy_used",
+        *AMOUNTS,
+        "shipping_volume_basis",
+        *(ranged(name, part) for part in ENDS for name in RANGED),
+        "landed_reasons",
+        "landed_notes",
+    ]
+    kept = [c for c in frame.columns if c not in outputs]
+    kept += [c for c in MODIFICATIONS if c not in frame.columns]
+    return added.select([*kept, *outputs])
+
+
+def ranged(name: str, part: Part) -> str:
+    """The column of a total at one end of the ranges: ``landed_total_low_jpy``."""
+    return name.removesuffix("_jpy") + f"_{part}_jpy"
+
+
+def _load_params(source: pl.DataFrame, ctx: StageContext) -> LandedParams:
+    """The parameters the rows need: import ones only if a row imports, margins if one sells."""
+    _, start = price_basis()
+    imports = start.is_in(IMPORT_BASES).fill_null(False)
+    business = pl.col("importer").is_in(BUSINESS_IMPORTERS).fill_null(False)
+    flags = source.select(imports=imports.any(), sales=(imports & business).any())
+    return LandedParams.load(
+        ctx, imports=bool(flags["imports"].item()), sales=bool(flags["sales"].item())
+    )
+
+
+def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The landed, retail and assumption keys of ``costs`` for one assessed row."""
+    jp = row.get("price_basis") == "jp_price"
+
+    def get(name: str) -> Any:
+        return None if jp and name in MODIFICATIONS else row.get(name)
+
+    landed = {
+        "fob_jpy": get("fob_jpy"),
+        "inland_freight_jpy": get("inland_freight_jpy"),
+        "ocean_freight_jpy": get("ocean_freight_jpy"),
+        "freight_jpy": get("freight_jpy"),
+        "insurance_jpy": get("insurance_jpy"),
+        "cif_jpy": get("cif_jpy"),
+        "duty_jpy": get("duty_jpy"),
+        "import_consumption_tax_jpy": get("import_consumption_tax_jpy"),
+        "import_consumption_tax_parts_jpy": {
+            "national": get("import_consumption_tax_national_jpy"),
+            "local": get("import_consumption_tax_local_jpy"),
+            "tax_base": get("import_tax_base_jpy"),
+        },
+        "import_tax_credit_jpy": get("import_tax_credit_jpy"),
+        "port_handling_jpy": get("port_handling_jpy"),
+        "port_handling_parts_jpy": {
+            "port_charges": get("port_charges_jpy"),
+            "customs_brokerage": get("customs_brokerage_jpy"),
+        },
+        "pathway_jpy": get("pathway_jpy"),
+        "modifications_jpy": get("modifications_jpy"),
+        "modifications_range_jpy": {
+            "low": get("modifications_low_jpy"),
+            "high": get("modifications_high_jpy"),
+        },
+        "rhd_conversion_jpy": get("landed_rhd_conversion_jpy"),
+        "pdi_jpy": get("pdi_jpy"),
+        "total_jpy": get("landed_total_jpy"),
+        "total_range_jpy": {
+            "low": get("landed_total_low_jpy"),
+            "high": get("landed_total_high_jpy"),
+        },
+    }
+    retail = {
+        "landed_total_jpy": get("landed_total_jpy"),
+        "dealer_margin_jpy": get("dealer_margin_jpy"),
+        "consumption_tax_jpy": get("retail_consumption_tax_jpy"),
+        "total_jpy": get("retail_price_jpy"),
+        "total_ex_tax_jpy": get("retail_price_ex_tax_jpy"),
+        "total_range_jpy": {
+            "low": get("retail_price_low_jpy"),
+            "high": get("retail_price_high_jpy"),
+        },
+    }
+    assumptions = {
+        "usd_jpy": get("usd_jpy_used"),
+        "price_basis": get("price_basis"),
+        "fob_usd": get("fob_usd"),
+        "importer": get("importer"),
+        "volume": get("volume"),
+        "rhd_conversion": get("rhd_conversion"),
+        "shipping_volume_m3": get("shipping_volume_m3"),
+        "shipping_volume_basis": get("shipping_volume_basis"),
+    }
+    return {
+        "landed": landed,
+        "retail_price_jpy": get("retail_price_jpy"),
+        "retail": retail,
+        "assumptions": assumptions,
+        "landed_reasons": list(row.get("landed_reasons") or []),
+        "landed_notes": list(row.get("landed_notes") or []),
+    }

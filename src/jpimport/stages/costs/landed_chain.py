@@ -1,0 +1,245 @@
+"""The landed-cost chain as Polars expressions: FOB → CIF → duty and tax → landed → retail.
+
+The chain is a list of steps; each step's expressions read only columns made by earlier steps,
+so the frame computes it column by column for every row at once (no per-row Python, and no
+expression tree that repeats its inputs). It runs once per part of the estimate ranges: the
+typical point writes the output columns, the low and high ends write ``<name>__low`` and
+``<name>__high`` scratch columns. A USD amount becomes yen at ``usd_jpy_used``, rounded half up.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from jpimport.rules.model import Part
+from jpimport.stages.costs import landed_tax as tax
+from jpimport.stages.costs.landed_inputs import BUSINESS_IMPORTERS, LandedParams
+
+MM3_PER_M3 = 1_000_000_000
+IMPORT_BASES = ("msrp", "price_usd")
+Step = list[pl.Expr]
+
+
+def yen(amount: pl.Expr) -> pl.Expr:
+    """A non-negative amount as integer yen, rounded half up (not a legal rounding: estimates)."""
+    return (amount + 0.5).floor().cast(pl.Int64)
+
+
+def price_basis() -> tuple[pl.Expr, pl.Expr]:
+    """Whether each row is a Japan-built comparable, and the price it starts from.
+
+    A Japan-built comparable (built in Japan, or priced in Japan and built outside the U.S.)
+    starts from ``jp_price_jpy``; otherwise a ``price_usd`` option wins over the MSRP. An
+    unknown plant counts as not Japan-built, since jpimport plans imports.
+    """
+    plant = pl.col("plant_country")
+    built_elsewhere = plant.is_not_null() & (plant != "US")
+    jp = ((plant == "JP") | (pl.col("jp_price_jpy").is_not_null() & built_elsewhere)).fill_null(
+        False
+    )
+    start = (
+        pl.when(jp)
+        .then(pl.lit("jp_price"))
+        .when(pl.col("price_usd").is_not_null())
+        .then(pl.lit("price_usd"))
+        .when(pl.col("msrp_usd").is_not_null())
+        .then(pl.lit("msrp"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    return jp, start
+
+
+class Basis:
+    """Per-row facts every part of the chain shares: the columns ``basis_steps`` makes."""
+
+    jp_comparable = pl.col("__jp")
+    price_basis = pl.col("price_basis")
+    imports = pl.col("__imports")
+    usd_jpy = pl.col("usd_jpy_used")
+    business = pl.col("__business")
+    individual = pl.col("__individual")
+    dims_m3 = pl.col("__dims_m3")
+    volume_basis = pl.col("shipping_volume_basis")
+
+
+def basis_steps(params: LandedParams) -> list[Step]:
+    """Price basis, exchange rate, importer kind and measured volume for each row."""
+    jp, start = price_basis()
+    importer = pl.col("importer")
+    dims = [pl.col(c).cast(pl.Float64) for c in ("length_mm", "width_mm", "height_mm")]
+    first = [
+        jp.alias("__jp"),
+        start.alias("price_basis"),
+        start.is_in(IMPORT_BASES).fill_null(False).alias("__imports"),
+        importer.is_in(BUSINESS_IMPORTERS).fill_null(False).alias("__business"),
+        (importer == "individual").fill_null(False).alias("__individual"),
+        (dims[0] * dims[1] * dims[2] / MM3_PER_M3).round(2).alias("__dims_m3"),
+    ]
+    b = Basis
+    default_rate = params.scalar(params.usd_jpy)
+    body_known = params.by_key(params.volume_by_body, pl.col("body"), "typical").is_not_null()
+    second = [
+        pl.when(b.imports).then(pl.coalesce(pl.col("usd_jpy"), default_rate)).alias("usd_jpy_used"),
+        pl.when(b.imports & b.dims_m3.is_not_null())
+        .then(pl.lit("dimensions"))
+        .when(b.imports & body_known)
+        .then(pl.lit("body_estimate"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("shipping_volume_basis"),
+    ]
+    return [first, second]
+
+
+def _suffix(part: Part) -> str:
+    """The input-column suffix of a part: the typical point has none (``_low``, ``_high``)."""
+    return "" if part == "typical" else f"_{part}"
+
+
+def chain_steps(params: LandedParams, part: Part) -> list[Step]:
+    """Every amount of the chain for one part of the ranges, as ordered steps of columns."""
+    b = Basis
+
+    def n(name: str) -> str:
+        return name if part == "typical" else f"{name}__{part}"
+
+    def c(name: str) -> pl.Expr:
+        return pl.col(n(name))
+
+    importer, fx, imports = pl.col("importer"), b.usd_jpy, pl.when(b.imports)
+    share = params.by_key(params.fob_share, importer, part)
+    body_m3 = params.by_key(params.volume_by_body, pl.col("body"), part)
+    ocean_rate = params.by_key(params.ocean_rate_usd, importer, part)
+    inland_usd = (
+        pl.when(b.price_basis == "msrp")
+        .then(params.by_key(params.inland_usd, importer, part))
+        .when(b.price_basis == "price_usd")
+        .then(pl.lit(0.0))
+    )
+    fixed, units = pl.col("pathway_fixed_cost_jpy"), pl.col("volume")
+    rhd_cost = pl.col(f"rhd_conversion{_suffix(part)}_jpy")
+    premium_rate = params.estimate(params.insurance_rate, part) * params.scalar(
+        params.insured_share
+    )
+    rates = {
+        "duty": params.fraction(params.duty_rate),
+        "national": params.fraction(params.national_rate),
+        "local": params.fraction(params.local_rate),
+        "sales": params.fraction(params.consumption_tax_rate),
+    }
+    margin_rate = params.by_key(params.dealer_margin, importer, part)
+    jp_price = pl.col("jp_price_jpy")
+    return [
+        [
+            pl.when(b.price_basis == "price_usd")
+            .then(pl.col("price_usd"))
+            .when(b.price_basis == "msrp")
+            .then(pl.col("msrp_usd").cast(pl.Float64) * share)
+            .round(2)
+            .alias(n("fob_usd")),
+            inland_usd.alias(n("__inland_usd")),
+            imports.then(pl.coalesce(b.dims_m3, body_m3)).alias(n("shipping_volume_m3")),
+        ],
+        [
+            yen(c("fob_usd") * fx).alias(n("fob_jpy")),
+            yen(c("__inland_usd") * fx).alias(n("inland_freight_jpy")),
+            yen(c("shipping_volume_m3") * ocean_rate * fx).alias(n("ocean_freight_jpy")),
+        ],
+        [(c("inland_freight_jpy") + c("ocean_freight_jpy")).alias(n("freight_jpy"))],
+        [
+            yen(premium_rate * (c("fob_jpy") + c("freight_jpy")).cast(pl.Float64)).alias(
+                n("insurance_jpy")
+            )
+        ],
+        [(c("fob_jpy") + c("freight_jpy") + c("insurance_jpy")).alias(n("cif_jpy"))],
+        [tax.customs_value(c("cif_jpy")).alias(n("customs_value_jpy"))],
+        [tax.duty(c("customs_value_jpy"), rates["duty"]).alias(n("duty_jpy"))],
+        [
+            tax.consumption_tax_base(c("customs_value_jpy"), c("duty_jpy")).alias(
+                n("import_tax_base_jpy")
+            )
+        ],
+        [
+            tax.national_tax(c("import_tax_base_jpy"), rates["national"]).alias(
+                n("import_consumption_tax_national_jpy")
+            )
+        ],
+        [
+            tax.local_tax(
+                c("import_consumption_tax_national_jpy"), rates["national"], rates["local"]
+            ).alias(n("import_consumption_tax_local_jpy")),
+            imports.then(yen(params.estimate(params.port_handling, part))).alias(
+                n("port_charges_jpy")
+            ),
+            imports.then(yen(params.estimate(params.customs_brokerage, part))).alias(
+                n("customs_brokerage_jpy")
+            ),
+            # the route's fixed cost spread over the planned volume, rounded up, plus its unit cost
+            imports.then((fixed + units - 1) // units + pl.col("pathway_unit_cost_jpy")).alias(
+                n("pathway_jpy")
+            ),
+            imports.then(pl.col(f"modifications{_suffix(part)}_jpy")).alias(
+                n("__modifications_jpy")
+            ),
+            imports.then(pl.when(pl.col("rhd_conversion")).then(rhd_cost).otherwise(pl.lit(0)))
+            .cast(pl.Int64)
+            .alias(n("landed_rhd_conversion_jpy")),
+            imports.then(yen(params.estimate(params.pdi, part))).alias(n("pdi_jpy")),
+        ],
+        [
+            (
+                c("import_consumption_tax_national_jpy") + c("import_consumption_tax_local_jpy")
+            ).alias(n("import_consumption_tax_jpy")),
+            (c("port_charges_jpy") + c("customs_brokerage_jpy")).alias(n("port_handling_jpy")),
+        ],
+        [
+            pl.when(b.business)
+            .then(-c("import_consumption_tax_jpy"))
+            .when(b.individual)
+            .then(c("import_consumption_tax_jpy") * 0)
+            .alias(n("import_tax_credit_jpy")),
+            pl.sum_horizontal(
+                c("port_handling_jpy"),
+                c("pathway_jpy"),
+                c("__modifications_jpy"),
+                c("landed_rhd_conversion_jpy"),
+                c("pdi_jpy"),
+                ignore_nulls=False,
+            ).alias(n("__domestic_jpy")),
+        ],
+        [
+            pl.sum_horizontal(
+                c("cif_jpy"),
+                c("duty_jpy"),
+                c("import_consumption_tax_jpy"),
+                c("import_tax_credit_jpy"),
+                c("__domestic_jpy"),
+                ignore_nulls=False,
+            ).alias(n("landed_total_jpy"))
+        ],
+        [
+            pl.when(b.business)
+            .then(yen(c("landed_total_jpy").cast(pl.Float64) * margin_rate / (1 - margin_rate)))
+            .when(b.individual)
+            .then(c("landed_total_jpy") * 0)
+            .alias(n("dealer_margin_jpy"))
+        ],
+        [
+            pl.when(b.business)
+            .then(tax.times(c("landed_total_jpy") + c("dealer_margin_jpy"), rates["sales"]))
+            .when(b.individual)  # no sale: tax on the services the individual buys in Japan
+            .then(tax.times(c("__domestic_jpy"), rates["sales"]))
+            .alias(n("retail_consumption_tax_jpy"))
+        ],
+        [
+            pl.when(b.jp_comparable)
+            .then(jp_price)
+            .otherwise(
+                c("landed_total_jpy") + c("dealer_margin_jpy") + c("retail_consumption_tax_jpy")
+            )
+            .alias(n("retail_price_jpy")),
+            pl.when(b.jp_comparable)
+            .then(jp_price - tax.tax_included(jp_price, rates["sales"]))
+            .otherwise(c("landed_total_jpy") + c("dealer_margin_jpy"))
+            .alias(n("retail_price_ex_tax_jpy")),
+        ],
+    ]

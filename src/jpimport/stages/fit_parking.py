@@ -1,0 +1,142 @@
+"""Parking types: does the vehicle fit each bundled bay or pallet, and by how much it misses.
+
+Each type is a table rule under ``fit.parking.`` with limits among length_mm, width_mm, height_mm
+and weight_kg (a bay's size is its limit; a pallet limits the car itself). Excess is vehicle
+minus limit: positive is over, negative is margin; an unknown dimension leaves ``fits`` null
+unless a known one already fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from jpimport.errors import DataError
+from jpimport.rules import ParameterValue
+from jpimport.stages.classify_rules import RuleNotInForceError, need_int
+from jpimport.stages.context import StageContext
+
+PREFIX = "fit.parking."
+
+#: The order types are listed in; types not named here follow in name order.
+ORDER = (
+    "mlit_ordinary",
+    "mlit_small",
+    "mlit_kei",
+    "residential_standard",
+    "residential_min",
+    "mech_legacy",
+    "mech_standard",
+    "mech_wide",
+    "mech_highroof",
+)
+
+#: Limit key in a parking table → (vehicle column, struct field of the excess).
+LIMITS = {
+    "length_mm": ("length_mm", "excess_length_mm"),
+    "width_mm": ("width_mm", "excess_width_mm"),
+    "height_mm": ("height_mm", "excess_height_mm"),
+    "weight_kg": ("curb_weight_kg", "excess_kg"),
+}
+
+STRUCT = pl.Struct(
+    {
+        "id": pl.String(),
+        "fits": pl.Boolean(),
+        "excess_length_mm": pl.Int64(),
+        "excess_width_mm": pl.Int64(),
+        "excess_height_mm": pl.Int64(),
+        "excess_kg": pl.Int64(),
+        "comfortable": pl.Boolean(),
+    }
+)
+
+
+@dataclass(frozen=True)
+class ParkingType:
+    """One parking type in force: its output id and its limits."""
+
+    id: str
+    limits: dict[str, int]
+
+    @property
+    def is_open_bay(self) -> bool:
+        """A bay marked on the ground: it limits length and width only, and doors open in it."""
+        return "height_mm" not in self.limits and "weight_kg" not in self.limits
+
+
+def _limits(value: ParameterValue) -> dict[str, int]:
+    """A parking table's limits as whole numbers (a DataError for anything else)."""
+    table = value.value
+    if not isinstance(table, Mapping):
+        raise DataError(f"{value.name} must be a table of limits")
+    out: dict[str, int] = {}
+    for key, entry in table.items():
+        if str(key) not in LIMITS or isinstance(entry, bool) or not isinstance(entry, int):
+            raise DataError(f"{value.name}: {key!r} is not a whole-number limit")
+        out[str(key)] = entry
+    return out
+
+
+def parking_types(ctx: StageContext) -> list[ParkingType]:
+    """The parking types in force on the assessment date, in listing order (each traced)."""
+    names = [p.name.removeprefix(PREFIX) for p in ctx.rules.under(PREFIX.rstrip("."))]
+    ranked = sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+    found: list[ParkingType] = []
+    for short in ranked:
+        value = ctx.find(PREFIX + short)
+        if value is not None:
+            found.append(ParkingType(short.replace("_", "-"), _limits(value)))
+    return found
+
+
+def _comfort(ctx: StageContext) -> tuple[int, int] | None:
+    """Side and length clearance for the comfort verdict, or None when not in force."""
+    try:
+        side = need_int(ctx, "fit.comfort.side_clearance_mm")
+        length = need_int(ctx, "fit.comfort.length_clearance_mm")
+    except RuleNotInForceError:
+        return None
+    return side, length
+
+
+def _struct(kind: ParkingType, clearance: tuple[int, int] | None) -> pl.Expr:
+    """The verdict for one parking type as a struct expression."""
+    excess: dict[str, pl.Expr] = {}
+    over: list[pl.Expr] = []
+    for key, (column, field) in LIMITS.items():
+        if key in kind.limits:
+            excess[field] = (pl.col(column) - kind.limits[key]).cast(pl.Int64)
+            over.append(excess[field] > 0)
+        else:
+            excess[field] = pl.lit(None, dtype=pl.Int64)
+    fits = pl.any_horizontal(over).not_()
+    if kind.is_open_bay and clearance is not None:
+        side_mm, length_mm = clearance
+        comfortable = (pl.col("length_mm") + length_mm <= kind.limits["length_mm"]) & (
+            pl.col("width_mm") + side_mm <= kind.limits["width_mm"]
+        )
+    else:
+        comfortable = pl.lit(None, dtype=pl.Boolean)
+    return pl.struct(
+        pl.lit(kind.id).alias("id"),
+        fits.alias("fits"),
+        *(expr.alias(field) for field, expr in excess.items()),
+        comfortable.alias("comfortable"),
+    ).cast(STRUCT)
+
+
+def parking_columns(ctx: StageContext) -> list[pl.Expr]:
+    """``parking`` (a list of verdicts) and ``parking_fits`` (ids of the types it fits)."""
+    kinds = parking_types(ctx)
+    if not kinds:
+        empty = pl.lit([], dtype=pl.List(STRUCT))
+        return [empty.alias("parking"), pl.lit([], dtype=pl.List(pl.String)).alias("parking_fits")]
+    clearance = _comfort(ctx)
+    parking = pl.concat_list([_struct(kind, clearance) for kind in kinds])
+    fitting = parking.list.eval(
+        pl.element().filter(pl.element().struct.field("fits")).struct.field("id")
+    )
+    return [parking.alias("parking"), fitting.alias("parking_fits")]
