@@ -3,6 +3,8 @@
 import jpimport
 
 EXPECTED = {
+    "Assessment",
+    "assess",
     "DataError",
     "InputError",
     "JpImportError",

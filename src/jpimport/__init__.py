@@ -24,6 +24,7 @@ from jpimport.errors import (
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from jpimport.assessment import Assessment, assess
     from jpimport.vehicles.catalog import get_vehicle
     from jpimport.vehicles.catalog import load_catalog as catalog
     from jpimport.vehicles.files import load_vehicles
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from jpimport.vehicles.vindecode import VinDecoding, decode_vin
 
 __all__ = [
+    "Assessment",
     "DataError",
     "InputError",
     "JpImportError",
@@ -43,6 +45,7 @@ __all__ = [
     "VinDecoding",
     "VinError",
     "__version__",
+    "assess",
     "catalog",
     "decode_vin",
     "get_vehicle",
@@ -50,6 +53,8 @@ __all__ = [
 ]
 
 _LAZY: dict[str, tuple[str, str]] = {
+    "assess": ("jpimport.assessment", "assess"),
+    "Assessment": ("jpimport.assessment", "Assessment"),
     "catalog": ("jpimport.vehicles.catalog", "load_catalog"),
     "get_vehicle": ("jpimport.vehicles.catalog", "get_vehicle"),
     "load_vehicles": ("jpimport.vehicles.files", "load_vehicles"),

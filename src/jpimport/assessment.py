@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,20 @@ class Assessment:
         document["notes"] = list(self.notes)
         document["trace"] = list(self.trace)
         return document
+
+    def table(self, *, explain: bool = False, width: int = 160) -> str:
+        """The assessment as readable text tables (what ``jpimport assess`` prints)."""
+        from rich.console import Console
+
+        from jpimport.views.assessment_text import render_assessment
+
+        out = Console(width=width, no_color=True, markup=False, record=True, file=io.StringIO())
+        render_assessment(self.to_dict(), out, explain=explain)
+        return out.export_text()
+
+    def __str__(self) -> str:
+        """The readable tables, so ``print(assessment)`` shows the answer."""
+        return self.table()
 
 
 def resolve_target(target: str | Path | Vehicle) -> tuple[Vehicle, list[str]]:

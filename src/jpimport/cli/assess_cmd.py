@@ -59,8 +59,9 @@ def assess(
 ) -> None:
     """Assess a vehicle (審査): class, routes, findings, fit — and why."""
     from jpimport.assessment import assess as run_assess
-    from jpimport.cli.render import render_assessment
+    from jpimport.cli.output import console
     from jpimport.errors import InputError
+    from jpimport.views.assessment_text import render_assessment
 
     if (target is None) == (spec is None):
         raise InputError("give exactly one of TARGET (catalog id or VIN) or --spec FILE")
@@ -82,4 +83,4 @@ def assess(
     if as_json:
         print_json(document)
         return
-    render_assessment(document, explain=explain)
+    render_assessment(document, console(), explain=explain)

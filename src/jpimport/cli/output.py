@@ -8,7 +8,9 @@ from typing import Any
 
 from rich.console import Console
 
-UNKNOWN = "–"
+from jpimport.views.format import UNKNOWN, fmt
+
+__all__ = ["UNKNOWN", "console", "fmt", "print_json"]
 
 
 def print_json(document: Any) -> None:
@@ -21,16 +23,3 @@ def console() -> Console:
     if sys.stdout.isatty():
         return Console(markup=False)
     return Console(width=200, no_color=True, markup=False)
-
-
-def fmt(value: Any, unit: str = "") -> str:
-    """Format a value for a table cell; None shows as an en dash (unknown)."""
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}{unit}"
-    if isinstance(value, float):
-        return f"{value:,.1f}{unit}"
-    return f"{value}{unit}"

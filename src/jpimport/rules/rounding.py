@@ -137,3 +137,65 @@ def customs_tax_base_expr(amount_jpy: pl.Expr) -> pl.Expr:
 def customs_tax_amount_expr(amount_jpy: pl.Expr) -> pl.Expr:
     """``customs_tax_amount`` over a column (国税通則法 第119条第1項)."""
     return floor_to_unit_expr(amount_jpy, CUSTOMS_TAX_AMOUNT.unit_jpy)
+
+
+_LOCAL_TAX_ACT = "https://laws.e-gov.go.jp/law/325AC0000000226"  # 地方税法 (昭和25年法律第226号)
+
+LOCAL_TAX_BASE = RoundingRule(
+    name="rounding.local_tax_base",
+    unit_jpy=1000,
+    citation=Citation(
+        title="地方税法 第20条の4の2第1項: 地方税の課税標準額の1,000円未満の端数を切り捨て",
+        url=_LOCAL_TAX_ACT,
+        article="地方税法 第20条の4の2第1項",
+    ),
+    source_kind="primary",
+    status="unconfirmed",
+    note="The article number and rule are as commonly cited; the statute text on e-Gov was "
+    "not read in the session that added this rule. jpimport applies it to the tax base of "
+    "the environmental performance tax.",
+)
+
+LOCAL_TAX_AMOUNT = RoundingRule(
+    name="rounding.local_tax_amount",
+    unit_jpy=100,
+    citation=Citation(
+        title=(
+            "東京都主税局 自動車税種別割: 税率表の年額 × 課税される月数/12 = 税額 (100円未満切捨て)"
+        ),
+        url="https://www.tax.metro.tokyo.lg.jp/kazei/car_shubetsu.html",
+        article="地方税法 第20条の4の2第3項",
+    ),
+    source_kind="primary",
+    status="confirmed",
+    note="The Tokyo tax bureau states the truncation for the monthly automobile tax; the "
+    "general rule for local-tax amounts (the article cited) was not read on e-Gov. jpimport "
+    "also applies it to the environmental performance tax and the aged surcharge.",
+)
+
+
+def local_tax_base(amount_jpy: int | float) -> int:
+    """A local tax base (e.g. the environmental performance tax base) cut below ¥1,000.
+
+    地方税法 第20条の4の2第1項. Source: ``LOCAL_TAX_BASE`` (statute text not read).
+    """
+    return floor_to_unit(amount_jpy, LOCAL_TAX_BASE.unit_jpy)
+
+
+def local_tax_amount(amount_jpy: int | float) -> int:
+    """A local tax amount (automobile tax, environmental performance tax) cut below ¥100.
+
+    地方税法 第20条の4の2第3項; the Tokyo tax bureau applies it to the monthly automobile tax.
+    Source: ``LOCAL_TAX_AMOUNT``.
+    """
+    return floor_to_unit(amount_jpy, LOCAL_TAX_AMOUNT.unit_jpy)
+
+
+def local_tax_base_expr(amount_jpy: pl.Expr) -> pl.Expr:
+    """``local_tax_base`` over a column (地方税法 第20条の4の2第1項)."""
+    return floor_to_unit_expr(amount_jpy, LOCAL_TAX_BASE.unit_jpy)
+
+
+def local_tax_amount_expr(amount_jpy: pl.Expr) -> pl.Expr:
+    """``local_tax_amount`` over a column (地方税法 第20条の4の2第3項)."""
+    return floor_to_unit_expr(amount_jpy, LOCAL_TAX_AMOUNT.unit_jpy)

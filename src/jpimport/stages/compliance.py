@@ -164,11 +164,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _with_cost_range(finding: dict[str, Any]) -> dict[str, Any]:
+    """Add the contract's ``cost_jpy`` {low, typical, high} beside the flat cost columns."""
+    finding["cost_jpy"] = {
+        part: finding.get(f"cost_{part}_jpy") for part in ("low", "typical", "high")
+    }
+    return finding
+
+
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """``findings``, ``drive_side`` and a ``compliance`` summary: the recommended route's totals,
     its unknown findings (rule → missing data) and advisories, and every outcome by rule and route.
     """
-    findings = [_plain(f) for f in row.get("findings") or []]
+    findings = [_with_cost_range(_plain(f)) for f in row.get("findings") or []]
     outcomes: dict[str, dict[str, str]] = {}
     for f in findings:
         outcomes.setdefault(f["rule"], {})[f["pathway"]] = f["outcome"]

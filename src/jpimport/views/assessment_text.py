@@ -1,4 +1,4 @@
-"""Print an assessment document as readable tables (English, with the Japanese terms)."""
+"""An assessment document as readable tables (English, with the Japanese terms)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
-from jpimport.cli.output import console, fmt
+from jpimport.views.format import fmt
 
 #: Vehicle columns whose absence the reader should see at once.
 _KEY_COLUMNS = (
@@ -255,9 +256,8 @@ def _trace(document: Mapping[str, Any]) -> Table:
     return table
 
 
-def render_assessment(document: Mapping[str, Any], *, explain: bool = False) -> None:
+def render_assessment(document: Mapping[str, Any], out: Console, *, explain: bool = False) -> None:
     """Print the assessment's sections, its unconfirmed inputs and, on request, the trace."""
-    out = console()
     vehicle = document["vehicle"]
     label = " ".join(
         str(vehicle[k])

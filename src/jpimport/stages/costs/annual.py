@@ -1,0 +1,202 @@
+"""Costs sub-stage ``annual``: the yearly cost of owning the car, and totals over ownership.
+
+The ``annual_*`` columns are a typical ownership year at the rates of ``as_of`` and the car's
+age then: the full-year automobile tax; the weight tax and compulsory insurance of a periodic
+inspection spread per year; inspection fees and service spread over the interval; parking;
+fuel. One-off reliefs (EV exemptions, the EV automobile-tax cut) are left to the year-by-year
+ownership total. Voluntary insurance and maintenance are estimate ranges shown apart and in no
+total. ``first_year_total_jpy`` = retail + registration + the first year's running costs;
+``ownership_total_jpy`` = retail + registration + every year's running costs, a simple sum with
+no discounting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from jpimport.stages.context import StageContext
+from jpimport.stages.costs import ownership_years
+from jpimport.stages.costs.cost_inputs import (
+    Inputs,
+    absent,
+    estimate,
+    lit_int,
+    months_to_next_april,
+    number,
+    reason_list,
+    strict_sum,
+    unknown,
+)
+from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
+from jpimport.stages.costs.ownership_running import running
+from jpimport.stages.costs.tax_automobile import automobile_tax
+from jpimport.stages.costs.tax_weight import weight_tax
+
+NAME = "annual"
+
+STAMP = "fees.continuing_inspection_stamp"
+SERVICE = "ownership.inspection_service"
+
+PARTS = (
+    "annual_automobile_tax_jpy",
+    "annual_weight_tax_jpy",
+    "annual_compulsory_insurance_jpy",
+    "annual_inspection_jpy",
+    "annual_parking_jpy",
+    "annual_fuel_jpy",
+)
+ESTIMATES = tuple(
+    f"annual_{kind}_{part}_jpy"
+    for kind in ("voluntary_insurance", "maintenance")
+    for part in ("low", "typical", "high")
+)
+COLUMNS = (
+    *PARTS,
+    "annual_total_jpy",
+    *ESTIMATES,
+    "first_year_running_jpy",
+    "first_year_total_jpy",
+    "ownership_running_jpy",
+    "ownership_running_by_year_jpy",
+    "ownership_total_jpy",
+    "fuel_grade",
+    "fuel_price_jpy_per_l",
+    "electricity_price_jpy_per_kwh",
+    "fuel_economy_km_per_l",
+    "km_per_year_used",
+    "parking_monthly_jpy",
+    "annual_reasons",
+)
+ANNUAL_NOTE = (
+    "A typical year at as_of rates: full-year automobile tax; weight tax, compulsory insurance "
+    "and inspection costs of one inspection spread per year; parking; fuel. Voluntary insurance "
+    "and maintenance are estimates, shown apart."
+)
+OWNERSHIP_NOTE = (
+    "Retail price + registration + each year's running costs (taxes and insurance in the years "
+    "they are paid, inspections in the years they fall), at as_of rates, not discounted; "
+    "estimates excluded."
+)
+
+
+def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
+    """Add the annual and ownership cost columns to every row."""
+    inputs = Inputs.of(frame)
+    data = inputs.data.with_row_index(ownership_years.INDEX)
+    auto, weight = automobile_tax(inputs, ctx), weight_tax(inputs, ctx)
+    insurance, costs = compulsory_insurance(inputs, ctx), running(inputs, ctx)
+    then = pl.col("inspection_then_years")
+    per_inspection = _inspection(ctx)
+    interval_insurance = insurance.premium(then * 12)
+    parts = {
+        "annual_automobile_tax_jpy": auto.at_age(auto.age_at_registration_months),
+        "annual_weight_tax_jpy": weight.per_year_at(weight.age_at_registration_months),
+        "annual_compulsory_insurance_jpy": interval_insurance // then,
+        "annual_inspection_jpy": per_inspection.amount // then,
+        "annual_parking_jpy": costs.parking_monthly_jpy * 12,
+        "annual_fuel_jpy": costs.fuel_jpy,
+    }
+    helpers = {
+        **ownership_years.helper_columns(auto, weight),
+        "_ci_inspection": interval_insurance,
+        "_inspection": per_inspection.amount,
+        "_parking_year": costs.parking_monthly_jpy * 12,
+        "_fuel_year": costs.fuel_jpy,
+    }
+    reasons = [
+        *auto.reasons,
+        *weight.reasons,
+        *insurance.reasons,
+        *per_inspection.reasons,
+        *costs.reasons,
+        *unknown(inputs, "inspection_first_years", "inspection_then_years", "ownership_years"),
+        *unknown(inputs, "retail_price_jpy", "reg_total_jpy"),
+    ]
+    data = data.with_columns(
+        *(expr.cast(pl.Int64).alias(name) for name, expr in parts.items()),
+        *(expr.alias(name) for name, expr in helpers.items()),
+        *(expr.alias(f"annual_{name}_jpy") for name, expr in costs.estimates.items()),
+        costs.grade.alias("fuel_grade"),
+        costs.price_jpy_per_l.alias("fuel_price_jpy_per_l"),
+        costs.electricity_jpy_per_kwh.alias("electricity_price_jpy_per_kwh"),
+        costs.km_per_l.alias("fuel_economy_km_per_l"),
+        costs.km_per_year.cast(pl.Int64).alias("km_per_year_used"),
+        costs.parking_monthly_jpy.cast(pl.Int64).alias("parking_monthly_jpy"),
+        reason_list(reasons).alias("annual_reasons"),
+    ).with_columns(strict_sum(pl.col(p) for p in PARTS).alias("annual_total_jpy"))
+    months = months_to_next_april(ctx.as_of)
+    totals = ownership_years.by_year(data, auto, weight, months)
+    paid = pl.col("retail_price_jpy") + pl.col("reg_total_jpy")
+    data = (
+        data.join(totals, on=ownership_years.INDEX, how="left")
+        .sort(ownership_years.INDEX)
+        .with_columns(
+            (paid + pl.col("first_year_running_jpy")).alias("first_year_total_jpy"),
+            (paid + pl.col("ownership_running_jpy")).alias("ownership_total_jpy"),
+        )
+    )
+    return frame.with_columns(data.select(COLUMNS).get_columns())
+
+
+@dataclass(frozen=True)
+class _Inspection:
+    """Fee and typical service charge of one periodic inspection, with reasons."""
+
+    amount: pl.Expr
+    reasons: list[pl.Expr]
+
+
+def _inspection(ctx: StageContext) -> _Inspection:
+    """The stamp plus the typical service charge for one inspection (null if either unknown)."""
+    stamp, service = ctx.find(STAMP), ctx.find(SERVICE)
+    if stamp is None or service is None:
+        pairs = ((STAMP, stamp), (SERVICE, service))
+        return _Inspection(lit_int(None), [pl.lit(absent(ctx, n)) for n, v in pairs if v is None])
+    return _Inspection(lit_int(int(number(stamp)) + int(estimate(service).typical)), [])
+
+
+def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``annual``, ``estimates``, ``first_year_jpy``, ``ownership`` parts of ``costs``."""
+
+    def spread(kind: str) -> dict[str, Any]:
+        return {p: row.get(f"annual_{kind}_{p}_jpy") for p in ("low", "typical", "high")}
+
+    return {
+        "annual": {
+            "automobile_tax_jpy": row.get("annual_automobile_tax_jpy"),
+            "weight_tax_jpy": row.get("annual_weight_tax_jpy"),
+            "compulsory_insurance_jpy": row.get("annual_compulsory_insurance_jpy"),
+            "inspection_jpy": row.get("annual_inspection_jpy"),
+            "parking_jpy": row.get("annual_parking_jpy"),
+            "fuel_jpy": row.get("annual_fuel_jpy"),
+            "total_jpy": row.get("annual_total_jpy"),
+            "note": ANNUAL_NOTE,
+            "reasons": list(row.get("annual_reasons") or []),
+        },
+        "estimates": {
+            "voluntary_insurance_jpy": spread("voluntary_insurance"),
+            "maintenance_jpy": spread("maintenance"),
+            "note": "Estimates per year, apart from legal costs and in no total.",
+        },
+        "first_year_jpy": row.get("first_year_total_jpy"),
+        "ownership": {
+            "years": row.get("ownership_years"),
+            "total_jpy": row.get("ownership_total_jpy"),
+            "running_jpy": row.get("ownership_running_jpy"),
+            "running_by_year_jpy": list(row.get("ownership_running_by_year_jpy") or []),
+            "note": OWNERSHIP_NOTE,
+        },
+        "ownership_assumptions": {
+            "region": row.get("region"),
+            "km_per_year": row.get("km_per_year_used"),
+            "fuel_grade": row.get("fuel_grade"),
+            "fuel_price_jpy_per_l": row.get("fuel_price_jpy_per_l"),
+            "electricity_price_jpy_per_kwh": row.get("electricity_price_jpy_per_kwh"),
+            "fuel_economy_km_per_l": row.get("fuel_economy_km_per_l"),
+            "parking_monthly_jpy": row.get("parking_monthly_jpy"),
+        },
+    }

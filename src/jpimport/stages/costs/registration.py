@@ -1,0 +1,122 @@
+"""Costs sub-stage ``registration``: taxes, insurance and fees paid when the car is registered.
+
+``as_of`` is taken as the registration date: it decides every rate, the months of automobile tax
+left in the fiscal year and whether the environmental performance tax still exists. Every
+amount is Int64 yen, null (with a reason in ``registration_reasons``) when an input is unknown,
+and ``reg_total_jpy`` is the sum of the six parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from jpimport.stages.context import StageContext
+from jpimport.stages.costs.cost_inputs import (
+    SCALE,
+    Inputs,
+    lit_int,
+    reason_list,
+    strict_sum,
+    unknown,
+)
+from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
+from jpimport.stages.costs.registration_fees import registration_fees
+from jpimport.stages.costs.tax_automobile import automobile_tax, registration_amount
+from jpimport.stages.costs.tax_environmental import environmental_performance_tax
+from jpimport.stages.costs.tax_fuel_economy import attainment_pct
+from jpimport.stages.costs.tax_weight import weight_tax
+
+NAME = "registration"
+
+PARTS = (
+    "reg_environmental_performance_tax_jpy",
+    "reg_automobile_tax_jpy",
+    "reg_weight_tax_jpy",
+    "reg_compulsory_insurance_jpy",
+    "reg_recycling_jpy",
+    "reg_fees_jpy",
+)
+COLUMNS = (
+    *PARTS,
+    "reg_total_jpy",
+    "reg_environmental_performance_tax_rate",
+    "reg_environmental_performance_tax_base_jpy",
+    "fuel_economy_attainment_pct",
+    "reg_automobile_tax_months",
+    "reg_compulsory_insurance_months",
+    "reg_recycling_low_jpy",
+    "reg_recycling_high_jpy",
+    "registration_reasons",
+)
+
+
+def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
+    """Add the registration cost columns to every row."""
+    inputs = Inputs.of(frame)
+    data = inputs.data
+    acquisition = environmental_performance_tax(inputs, ctx)
+    annual_tax = automobile_tax(inputs, ctx)
+    auto_amount, months, kei_note = registration_amount(annual_tax, ctx)
+    weight = weight_tax(inputs, ctx)
+    insurance = compulsory_insurance(inputs, ctx)
+    fees = registration_fees(inputs, ctx)
+    insured_months = pl.col("inspection_first_years") * 12 + 1
+    parts = {
+        "reg_environmental_performance_tax_jpy": acquisition.amount_jpy,
+        "reg_automobile_tax_jpy": auto_amount,
+        "reg_weight_tax_jpy": weight.at_registration(),
+        "reg_compulsory_insurance_jpy": insurance.premium(insured_months),
+        "reg_recycling_jpy": fees.recycling["typical"],
+        "reg_fees_jpy": fees.fees_jpy,
+    }
+    reasons = [
+        *acquisition.reasons,
+        *annual_tax.reasons,
+        kei_note,
+        *weight.reasons,
+        *unknown(inputs, "inspection_first_years"),
+        *insurance.reasons,
+        *fees.reasons,
+    ]
+    added = data.with_columns(
+        *(expr.cast(pl.Int64).alias(name) for name, expr in parts.items()),
+        (acquisition.rate_scaled / SCALE).alias("reg_environmental_performance_tax_rate"),
+        acquisition.base_jpy.cast(pl.Int64).alias("reg_environmental_performance_tax_base_jpy"),
+        attainment_pct(inputs, ctx).alias("fuel_economy_attainment_pct"),
+        lit_int(months).alias("reg_automobile_tax_months"),
+        insured_months.cast(pl.Int64).alias("reg_compulsory_insurance_months"),
+        fees.recycling["low"].alias("reg_recycling_low_jpy"),
+        fees.recycling["high"].alias("reg_recycling_high_jpy"),
+        reason_list(reasons).alias("registration_reasons"),
+    ).with_columns(strict_sum(pl.col(p) for p in PARTS).alias("reg_total_jpy"))
+    return frame.with_columns(added.select(COLUMNS).get_columns())
+
+
+def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``registration`` part of ``costs``: the amounts paid at registration and why."""
+    return {
+        "registration": {
+            "environmental_performance_tax_jpy": row.get("reg_environmental_performance_tax_jpy"),
+            "automobile_tax_jpy": row.get("reg_automobile_tax_jpy"),
+            "weight_tax_jpy": row.get("reg_weight_tax_jpy"),
+            "compulsory_insurance_jpy": row.get("reg_compulsory_insurance_jpy"),
+            "recycling_jpy": row.get("reg_recycling_jpy"),
+            "fees_jpy": row.get("reg_fees_jpy"),
+            "total_jpy": row.get("reg_total_jpy"),
+            "environmental_performance_tax": {
+                "rate": row.get("reg_environmental_performance_tax_rate"),
+                "base_jpy": row.get("reg_environmental_performance_tax_base_jpy"),
+                "fuel_economy_attainment_pct": row.get("fuel_economy_attainment_pct"),
+            },
+            "automobile_tax_months": row.get("reg_automobile_tax_months"),
+            "compulsory_insurance_months": row.get("reg_compulsory_insurance_months"),
+            "recycling_range_jpy": {
+                "low": row.get("reg_recycling_low_jpy"),
+                "high": row.get("reg_recycling_high_jpy"),
+            },
+            "reasons": list(row.get("registration_reasons") or []),
+        }
+    }

@@ -1,0 +1,1 @@
+"""Views of results for people: text tables shared by the CLI and the Python objects."""
