@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from jpimport.rules import ParameterValue, RuleStore, load_rules
+
+T = TypeVar("T")
+
+#: Built things (expressions, tables) per (key, as-of date, rule store), with the trace and
+#: not-in-force entries recorded while building them, so a cache hit traces the same.
+_MEMO: dict[tuple[str, dt.date, int], tuple[Any, dict[str, dict[str, Any]], dict[str, str]]] = {}
 
 
 @dataclass
@@ -32,6 +39,25 @@ class StageContext:
             return None
         self.used.setdefault(name, value.trace())
         return value
+
+    def memo(self, key: str, build: Callable[[StageContext], T]) -> T:
+        """Build something from the rules in force once per date, and replay its trace.
+
+        ``build`` must depend only on the rules and ``as_of`` (not on the frame): stages use it
+        to build their Polars expressions once, so a single assessment does not rebuild them.
+        """
+        slot = (key, self.as_of, id(self.rules))
+        cached = _MEMO.get(slot)
+        if cached is None:
+            probe = StageContext(as_of=self.as_of, rules=self.rules)
+            value = build(probe)
+            cached = (value, dict(probe.used), dict(probe.not_in_force))
+            _MEMO[slot] = cached
+        value, used, not_in_force = cached
+        for name, entry in used.items():
+            self.used.setdefault(name, entry)
+        self.not_in_force.update(not_in_force)
+        return value  # type: ignore[no-any-return]
 
     def scalar(self, name: str) -> Any:
         """Shorthand: the plain value of a scalar parameter in force."""
