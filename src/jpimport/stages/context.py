@@ -57,7 +57,7 @@ class StageContext:
         for name, entry in used.items():
             self.used.setdefault(name, entry)
         self.not_in_force.update(not_in_force)
-        return value  # type: ignore[no-any-return]
+        return value
 
     def scalar(self, name: str) -> Any:
         """Shorthand: the plain value of a scalar parameter in force."""
