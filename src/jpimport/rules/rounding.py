@@ -64,7 +64,7 @@ CUSTOMS_TAX_BASE = RoundingRule(
         article="国税通則法 第118条第1項",
     ),
     source_kind="secondary",
-    status="confirmed",
+    status="unconfirmed",
     note=_EGOV_NOTE,
 )
 
@@ -79,7 +79,7 @@ CUSTOMS_TAX_AMOUNT = RoundingRule(
         article="国税通則法 第119条第1項",
     ),
     source_kind="secondary",
-    status="confirmed",
+    status="unconfirmed",
     note="Does not apply to the automobile weight tax or stamp tax, whose amounts are set by "
     "their own laws (same source). " + _EGOV_NOTE,
 )
