@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 import polars as pl
@@ -29,10 +30,26 @@ def bracket_expr(
     """The value of the first bracket with ``q <= up_to`` for each row; null or NaN gives null.
 
     The column is compared as Float64 (exact for integers below 2**53), NaN is made null, and
-    the open last bracket only applies to non-null rows, so unknown stays unknown.
+    the open last bracket only applies to non-null rows, so unknown stays unknown. Ascending
+    bounds (as the loader requires) are searched in one step, so the expression stays small
+    however many brackets there are.
     """
     if len(bounds) != len(values) or not bounds or bounds[-1] is not None:
         raise ValueError("brackets need matching bounds and values and an open last bracket")
+    finite = [float(b) for b in bounds[:-1] if b is not None]
+    if len(finite) != len(bounds) - 1 or any(a >= b for a, b in itertools.pairwise(finite)):
+        return _bracket_chain(column, bounds, values)
+    dtype = dtype_of(values)
+    q = column.cast(pl.Float64).fill_nan(None)
+    index = pl.lit(pl.Series(finite, dtype=pl.Float64)).search_sorted(q, side="left")
+    table = pl.lit(pl.Series(list(values), dtype=dtype, strict=False))
+    return pl.when(q.is_not_null()).then(table.gather(index)).cast(dtype)
+
+
+def _bracket_chain(
+    column: pl.Expr, bounds: Sequence[int | float | None], values: Sequence[Plain]
+) -> pl.Expr:
+    """``bracket_expr`` as a when/then chain, for bounds that do not ascend."""
     dtype = dtype_of(values)
     q = column.cast(pl.Float64).fill_nan(None)
     builder: Then | ChainedThen | None = None

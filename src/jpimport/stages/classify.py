@@ -15,8 +15,9 @@ from typing import Any
 import polars as pl
 
 from jpimport.stages.classify_licence import licence_columns
+from jpimport.stages.classify_plan import Plan
 from jpimport.stages.classify_plate import inspection_columns, plate_columns
-from jpimport.stages.classify_rules import StagePart
+from jpimport.stages.classify_rules import StagePart, stage_plan
 from jpimport.stages.classify_size import size_columns
 from jpimport.stages.classify_toll import toll_columns
 from jpimport.stages.classify_use import use_columns, weight_columns
@@ -87,11 +88,14 @@ COLUMNS = (
 )
 
 
+def plan(ctx: StageContext) -> Plan:
+    """The stage's layers for the rules in force on ``ctx.as_of`` (built once per date)."""
+    return stage_plan(STEPS, ctx)
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
-    """Add the classification columns to every row, step by step."""
-    for step in STEPS:
-        frame = frame.with_columns([e for part in step for e in part.exprs(ctx)])
-    return frame
+    """Add the classification columns to every row, step by step, in one query."""
+    return ctx.memo(NAME, plan).run(frame)
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import need, need_int, table_numbers
 from jpimport.stages.classify_text import int_text, number_text
 from jpimport.stages.context import StageContext
@@ -60,7 +61,7 @@ def _within(limits: LicenceLimits, cls: str) -> pl.Expr:
 
 def _missing() -> pl.Expr:
     """Text naming the inputs of the gross weight that are missing (null when none is)."""
-    names = pl.concat_list(
+    names = pl.concat_str(
         [
             pl.when(pl.col("curb_weight_kg").is_null()).then(pl.lit("curb_weight_kg")),
             pl.when(seats_col.is_null()).then(pl.lit("seats")),
@@ -68,11 +69,11 @@ def _missing() -> pl.Expr:
                 pl.lit("declared_payload_kg")
             ),
             pl.when(pl.col("use").is_null()).then(pl.lit("use (body or registration)")),
-        ]
-    ).list.drop_nulls()
-    return pl.when(names.list.len() > 0).then(
-        pl.concat_str(pl.lit("unknown: "), names.list.join(", "), pl.lit(" missing"))
+        ],
+        separator=", ",
+        ignore_nulls=True,
     )
+    return pl.when(names != "").then(pl.concat_str(pl.lit("unknown: "), names, pl.lit(" missing")))
 
 
 def _beyond_standard(limits: LicenceLimits) -> pl.Expr:
@@ -97,17 +98,17 @@ def _beyond_standard(limits: LicenceLimits) -> pl.Expr:
             pl.concat_str(pl.lit("seats "), seats_col.cast(pl.String), pl.lit(f" > {seats}"))
         ),
     ]
-    return pl.concat_list(parts).list.drop_nulls().list.join(", ")
+    return pl.concat_str(parts, separator=", ", ignore_nulls=True)
 
 
-def licence_columns(ctx: StageContext) -> list[pl.Expr]:
+def licence_columns(ctx: StageContext) -> Layers:
     """``licence``, ``licence_reason`` and ``max_declared_payload_under_3500_kg``."""
     limits = read_limits(ctx)
     known = gross_col.is_not_null() & load_col.is_not_null() & seats_col.is_not_null()
     chain: Then | ChainedThen = pl.when(known.not_()).then(pl.lit(None, dtype=pl.String))
     for cls in limits.classes:
         chain = chain.when(_within(limits, cls)).then(pl.lit(cls))
-    licence = chain.otherwise(pl.lit("large"))
+    licence = pl.col("licence")
     std_gross = limits.gross_below_kg["standard"]
     std_load = limits.load_below_kg["standard"]
     std_seats = limits.max_seats["standard"]
@@ -144,7 +145,9 @@ def licence_columns(ctx: StageContext) -> list[pl.Expr]:
     room = std_gross - 1 - pl.col("curb_weight_kg") - seats_col * per_seat
     most_load = pl.when(room >= 0).then(room).cast(pl.Int64)
     return [
-        licence.alias("licence"),
-        reason.alias("licence_reason"),
-        most_load.alias("max_declared_payload_under_3500_kg"),
+        [
+            chain.otherwise(pl.lit("large")).alias("licence"),
+            most_load.alias("max_declared_payload_under_3500_kg"),
+        ],
+        [reason.alias("licence_reason")],
     ]

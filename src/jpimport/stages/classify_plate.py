@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import need, need_int
 from jpimport.stages.context import StageContext
 
 #: A passenger vehicle with this many seats or more is a bus (乗合, 2-number when ordinary).
 BUS_MIN_SEATS = 11
+
+INSPECTION_KEY = "__classify_inspection_key"
 
 size_col = pl.col("size_class")
 use_col = pl.col("use")
@@ -43,16 +46,17 @@ def _inspection_key(ctx: StageContext) -> pl.Expr:
     )
 
 
-def plate_columns(ctx: StageContext) -> list[pl.Expr]:
+def plate_columns(ctx: StageContext) -> Layers:
     """``plate_class`` and ``plate_color``."""
     plate = need(ctx, "classification.plate_class").table_expr(_plate_key())
     color = need(ctx, "classification.plate_color").table_expr(size_col)
-    return [plate.cast(pl.Int64).alias("plate_class"), color.alias("plate_color")]
+    return [[plate.cast(pl.Int64).alias("plate_class"), color.alias("plate_color")]]
 
 
-def inspection_columns(ctx: StageContext) -> list[pl.Expr]:
-    """``inspection_first_years`` and ``inspection_then_years``."""
-    key = _inspection_key(ctx)
+def inspection_columns(ctx: StageContext) -> Layers:
+    """``inspection_first_years`` and ``inspection_then_years`` (the table key a temporary)."""
+    built = _inspection_key(ctx)
+    key = pl.col(INSPECTION_KEY)
     first = need(ctx, "classification.inspection.first_years").table_expr(key)
     later = need(ctx, "classification.inspection.then_years")
     then_key = key
@@ -63,6 +67,9 @@ def inspection_columns(ctx: StageContext) -> list[pl.Expr]:
         then_key = pl.when(unweighed).then(pl.lit("cargo")).otherwise(key)
     then = later.table_expr(then_key)
     return [
-        first.cast(pl.Int64).alias("inspection_first_years"),
-        then.cast(pl.Int64).alias("inspection_then_years"),
+        [built.alias(INSPECTION_KEY)],
+        [
+            first.cast(pl.Int64).alias("inspection_first_years"),
+            then.cast(pl.Int64).alias("inspection_then_years"),
+        ],
     ]

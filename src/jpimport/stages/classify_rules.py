@@ -7,13 +7,14 @@ so an early date gives an explicit unknown instead of a crash or a silent zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from jpimport.errors import DataError
 from jpimport.rules import ParameterValue
+from jpimport.stages.classify_plan import Layers, Plan, merge
 from jpimport.stages.context import StageContext
 
 
@@ -69,14 +70,18 @@ def table_values(value: ParameterValue) -> list[float]:
 
 @dataclass(frozen=True)
 class StagePart:
-    """A part of a stage: what builds its columns, their types, and the column that says why."""
+    """A part of a stage: what builds its layers, its columns' types, and the column that says why.
 
-    build: Callable[[StageContext], list[pl.Expr]]
+    ``build`` returns layers of expressions (``classify_plan``): each layer reads only columns of
+    earlier steps and of its own earlier layers, so every expression stays shallow.
+    """
+
+    build: Callable[[StageContext], Layers]
     schema: Mapping[str, pl.DataType]
     reason: str | None = None
 
-    def exprs(self, ctx: StageContext) -> list[pl.Expr]:
-        """The part's expressions, or null columns (and a reason) when a rule is not in force."""
+    def layers(self, ctx: StageContext) -> Layers:
+        """The part's layers, or null columns (and a reason) when a rule is not in force."""
         try:
             return self.build(ctx)
         except RuleNotInForceError as missing:
@@ -88,4 +93,13 @@ class StagePart:
                     out.append(pl.lit(value, dtype=dtype).alias(name))
                 else:
                     out.append(pl.lit(None, dtype=dtype).alias(name))
-            return out
+            return [out]
+
+
+def stage_plan(steps: Sequence[Sequence[StagePart]], ctx: StageContext) -> Plan:
+    """The plan of a stage whose steps run in order, the parts of a step side by side."""
+    layers: Layers = []
+    for step in steps:
+        layers += merge([part.layers(ctx) for part in step])
+    outputs = [name for step in steps for part in step for name in part.schema]
+    return Plan.of(layers, outputs)

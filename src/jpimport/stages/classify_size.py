@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import need, need_int
-from jpimport.stages.classify_text import EMPTY_LIST, drop_null_list, int_text, number_text
+from jpimport.stages.classify_text import int_text, number_text, text_list
 from jpimport.stages.context import StageContext
 
 DIMENSIONS = (("length_mm", "length"), ("width_mm", "width"), ("height_mm", "height"))
@@ -48,14 +49,23 @@ def read_limits(ctx: StageContext, size: str, label: str) -> Limits:
     )
 
 
+KEI_APPLIES = "__classify_kei_applies"
+SMALL_APPLIES = "__classify_small_applies"
+KEI_DISPLACEMENT = "__classify_kei_displacement_over"
+SMALL_DISPLACEMENT = "__classify_small_displacement_over"
+OVER_KEI = "__classify_over_kei"
+OVER_SMALL = "__classify_over_small"
+
+size_col = pl.col("size_class")
+
+
 def _applies(limits: Limits) -> pl.Expr:
     """Whether the displacement limit binds the engine: never for an EV; null if fuel unknown."""
     return pl.when(pl.col("powertrain") == "ev").then(pl.lit(False)).otherwise(limits.applies)
 
 
-def _displacement_over(limits: Limits) -> pl.Expr:
+def _displacement_over(limits: Limits, applies: pl.Expr) -> pl.Expr:
     """True/False/null: the engine is above the limit and the limit binds it."""
-    applies = _applies(limits)
     displacement = pl.col("displacement_cc")
     return (
         pl.when(applies.not_())
@@ -68,69 +78,15 @@ def _displacement_over(limits: Limits) -> pl.Expr:
     )
 
 
-def _over(limits: Limits) -> pl.Expr:
+def _over(limits: Limits, displacement_over: pl.Expr) -> pl.Expr:
     """Kleene OR of every excess: True if one is known over, null if one could be."""
     parts = [pl.col(column) > limits.dimension(column) for column, _ in DIMENSIONS]
-    return pl.any_horizontal([*parts, _displacement_over(limits)])
+    return pl.any_horizontal([*parts, displacement_over])
 
 
-def _excess_reasons(limits: Limits) -> pl.Expr:
-    """Each limit of ``limits`` the vehicle is known to exceed, as text."""
-    items = [
-        pl.when(pl.col(column) > limits.dimension(column)).then(
-            pl.concat_str(
-                pl.lit(f"{word} "),
-                int_text(pl.col(column)),
-                pl.lit(f" mm > {number_text(limits.dimension(column))} mm {limits.label} limit"),
-            )
-        )
-        for column, word in DIMENSIONS
-    ]
-    items.append(
-        pl.when(_displacement_over(limits)).then(
-            pl.concat_str(
-                pl.lit("displacement "),
-                int_text(pl.col("displacement_cc")),
-                pl.lit(f" cc > {number_text(limits.displacement_cc)} cc {limits.label} limit"),
-            )
-        )
-    )
-    return drop_null_list(items)
-
-
-def _missing_reasons(kei: Limits, small: Limits) -> pl.Expr:
-    """Columns whose absence leaves the class open, as text."""
-    items = [
-        pl.when(pl.col(column).is_null()).then(
-            pl.lit(f"{column} missing: it could decide the size class")
-        )
-        for column, _ in DIMENSIONS
-    ]
-    could_bind = _applies(kei).not_().fill_null(False).not_()
-    items.append(
-        pl.when(pl.col("displacement_cc").is_null() & could_bind).then(
-            pl.lit("displacement_cc missing: it could decide the size class")
-        )
-    )
-    fuel_matters = (
-        pl.col("fuel").is_null()
-        & (pl.col("powertrain") != "ev").fill_null(True)
-        & (pl.col("displacement_cc") > small.displacement_cc)
-    )
-    items.append(
-        pl.when(fuel_matters).then(
-            pl.lit("fuel missing: the small-car displacement limit does not bind a diesel")
-        )
-    )
-    return drop_null_list(items)
-
-
-def size_columns(ctx: StageContext) -> list[pl.Expr]:
-    """The ``size_class`` and ``size_class_reasons`` expressions."""
-    kei = read_limits(ctx, "kei", "kei")
-    small = read_limits(ctx, "small", "small-car")
-    over_small, over_kei = _over(small), _over(kei)
-    size = (
+def _size(over_small: pl.Expr, over_kei: pl.Expr) -> pl.Expr:
+    """Ordinary over a small-car limit, else kei within every kei limit, else small."""
+    return (
         pl.when(over_small)
         .then(pl.lit("ordinary"))
         .when(over_small.is_null())
@@ -141,13 +97,91 @@ def size_columns(ctx: StageContext) -> list[pl.Expr]:
         .then(pl.lit("small"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    reasons = (
-        pl.when(size == "ordinary")
-        .then(_excess_reasons(small))
-        .when(size == "small")
-        .then(_excess_reasons(kei))
-        .when(size == "kei")
-        .then(EMPTY_LIST)
-        .otherwise(_missing_reasons(kei, small))
+
+
+def _excess(over_small: pl.Expr, over_kei: pl.Expr, what: pl.Expr, small: str, kei: str) -> pl.Expr:
+    """The reason an ordinary vehicle exceeds a small-car limit or a small one a kei limit."""
+    ordinary = size_col == "ordinary"
+    over = pl.when(ordinary).then(over_small).when(size_col == "small").then(over_kei)
+    limit = pl.when(ordinary).then(pl.lit(small)).otherwise(pl.lit(kei))
+    return pl.when(over).then(pl.concat_str(what, limit))
+
+
+def _limit_text(unit: str, value: int, limits: Limits) -> str:
+    """The rule side of an excess: ' mm > 1,700 mm small-car limit'."""
+    return f" {unit} > {number_text(value)} {unit} {limits.label} limit"
+
+
+def _excess_reasons(kei: Limits, small: Limits) -> list[pl.Expr]:
+    """Each limit of the next class down that the vehicle is known to exceed, as text."""
+    items: list[pl.Expr] = [
+        _excess(
+            pl.col(column) > small.dimension(column),
+            pl.col(column) > kei.dimension(column),
+            pl.concat_str(pl.lit(f"{word} "), int_text(pl.col(column))),
+            _limit_text("mm", small.dimension(column), small),
+            _limit_text("mm", kei.dimension(column), kei),
+        )
+        for column, word in DIMENSIONS
+    ]
+    items.append(
+        _excess(
+            pl.col(SMALL_DISPLACEMENT),
+            pl.col(KEI_DISPLACEMENT),
+            pl.concat_str(pl.lit("displacement "), int_text(pl.col("displacement_cc"))),
+            _limit_text("cc", small.displacement_cc, small),
+            _limit_text("cc", kei.displacement_cc, kei),
+        )
     )
-    return [size.alias("size_class"), reasons.alias("size_class_reasons")]
+    return items
+
+
+def _missing_reasons(small: Limits) -> list[pl.Expr]:
+    """Columns whose absence leaves the class open, as text (only when the class is open)."""
+    unknown = size_col.is_null()
+    items: list[pl.Expr] = [
+        pl.when(unknown & pl.col(column).is_null()).then(
+            pl.lit(f"{column} missing: it could decide the size class")
+        )
+        for column, _ in DIMENSIONS
+    ]
+    could_bind = pl.col(KEI_APPLIES).not_().fill_null(False).not_()
+    items.append(
+        pl.when(unknown & pl.col("displacement_cc").is_null() & could_bind).then(
+            pl.lit("displacement_cc missing: it could decide the size class")
+        )
+    )
+    fuel_matters = (
+        pl.col("fuel").is_null()
+        & (pl.col("powertrain") != "ev").fill_null(True)
+        & (pl.col("displacement_cc") > small.displacement_cc)
+    )
+    items.append(
+        pl.when(unknown & fuel_matters).then(
+            pl.lit("fuel missing: the small-car displacement limit does not bind a diesel")
+        )
+    )
+    return items
+
+
+def size_columns(ctx: StageContext) -> Layers:
+    """The ``size_class`` and ``size_class_reasons`` columns, with their temporaries."""
+    kei = read_limits(ctx, "kei", "kei")
+    small = read_limits(ctx, "small", "small-car")
+    return [
+        [_applies(kei).alias(KEI_APPLIES), _applies(small).alias(SMALL_APPLIES)],
+        [
+            _displacement_over(kei, pl.col(KEI_APPLIES)).alias(KEI_DISPLACEMENT),
+            _displacement_over(small, pl.col(SMALL_APPLIES)).alias(SMALL_DISPLACEMENT),
+        ],
+        [
+            _over(kei, pl.col(KEI_DISPLACEMENT)).alias(OVER_KEI),
+            _over(small, pl.col(SMALL_DISPLACEMENT)).alias(OVER_SMALL),
+        ],
+        [_size(pl.col(OVER_SMALL), pl.col(OVER_KEI)).alias("size_class")],
+        [
+            text_list([*_excess_reasons(kei, small), *_missing_reasons(small)]).alias(
+                "size_class_reasons"
+            )
+        ],
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import need, table_numbers
 from jpimport.stages.context import StageContext
 
@@ -19,7 +20,7 @@ gross_col = pl.col("jp_gross_weight_kg")
 load_col = pl.col("declared_payload_used_kg")
 
 
-def toll_columns(ctx: StageContext) -> list[pl.Expr]:
+def toll_columns(ctx: StageContext) -> Layers:
     """The ``toll_class`` expression (null when an input it needs is missing)."""
     weights = table_numbers(need(ctx, "classification.toll.mid_size_below_kg"))
     seats = table_numbers(need(ctx, "classification.toll.max_seats"))
@@ -45,4 +46,4 @@ def toll_columns(ctx: StageContext) -> list[pl.Expr]:
         .then(pl.lit("large"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    return [toll.alias("toll_class")]
+    return [[toll.alias("toll_class")]]

@@ -12,13 +12,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import need, need_int, table_numbers, table_values
-from jpimport.stages.classify_text import (
-    EMPTY_LIST,
-    drop_null_list,
-    int_text,
-    number_text,
-)
+from jpimport.stages.classify_text import int_text, number_text, text_list
 from jpimport.stages.context import StageContext
 
 #: A pickup with this many seats or more has a rear seat row: a double (crew) cab.
@@ -27,6 +23,13 @@ DOUBLE_CAB_MIN_SEATS = 4
 IS_PICKUP = pl.col("body") == "pickup"
 
 DEFAULT_LOAD_RULE = "classification.cargo.default_declared_payload_kg"
+
+REQUESTED = "__classify_requested_use"
+DECLARED = "__classify_declared_payload"
+LOAD_NOTE = "__classify_load_note"
+FLOOR_MINIMUM = "__classify_floor_minimum"
+FLOOR_PASSED = "__classify_floor_passed"
+LOAD_PASSED = "__classify_load_passed"
 
 
 @dataclass(frozen=True)
@@ -74,13 +77,19 @@ def declared_payload(ctx: StageContext) -> tuple[pl.Expr, pl.Expr]:
     return pl.coalesce(declared, pl.when(double_cab).then(pl.lit(default, dtype=pl.Int64))), note
 
 
+def _floor_minimum(ctx: StageContext) -> pl.Expr:
+    """The minimum floor area for the row's size class (null if the class is unknown)."""
+    table = need(ctx, "classification.cargo.min_floor_area_m2")
+    return table.table_expr(pl.col("size_class")).cast(pl.Float64)
+
+
 def _floor_check(ctx: StageContext) -> Check:
-    """The load floor is at least the minimum area for the size class."""
+    """The load floor is at least the minimum area for the size class (``FLOOR_MINIMUM``)."""
     table = need(ctx, "classification.cargo.min_floor_area_m2")
     areas = [float(v) for v in table_values(table)]
     least, most = min(areas), max(areas)
     area = pl.col("bed_floor_area_m2")
-    minimum = table.table_expr(pl.col("size_class")).cast(pl.Float64)
+    minimum = pl.col(FLOOR_MINIMUM)
     passed = (
         pl.when(area.is_null())
         .then(pl.lit(None, dtype=pl.Boolean))
@@ -145,7 +154,7 @@ def cargo_checks(ctx: StageContext, declared: pl.Expr) -> list[Check]:
     """Every cargo condition jpimport checks, in the order they are reported."""
     seating = Check(
         pl.when(IS_PICKUP).then(pl.lit(True)).otherwise(pl.lit(None, dtype=pl.Boolean)),
-        pl.lit(""),
+        pl.lit(""),  # never shown: the seating condition cannot fail
         pl.lit(
             "cargo floor larger than the seating floor cannot be checked: no column describes it"
         ),
@@ -159,9 +168,9 @@ def cargo_checks(ctx: StageContext, declared: pl.Expr) -> list[Check]:
     ]
 
 
-def _use_reasons(requested: pl.Expr, use: pl.Expr, failed: pl.Expr, load_note: pl.Expr) -> pl.Expr:
+def _use_reasons(failed: pl.Expr) -> pl.Expr:
     """Why the vehicle has its use: the request or default, a failed condition, the load."""
-    return drop_null_list(
+    return text_list(
         [
             pl.when(pl.col("registration").is_not_null()).then(
                 pl.concat_str(pl.lit("registration="), pl.col("registration"), pl.lit(" requested"))
@@ -174,7 +183,7 @@ def _use_reasons(requested: pl.Expr, use: pl.Expr, failed: pl.Expr, load_note: p
                     pl.lit("body "), pl.col("body"), pl.lit(": passenger (乗用) by default")
                 )
             ),
-            pl.when(requested.is_null()).then(
+            pl.when(pl.col(REQUESTED).is_null()).then(
                 pl.lit("body missing: no default use (set registration)")
             ),
             pl.when(failed).then(
@@ -182,50 +191,59 @@ def _use_reasons(requested: pl.Expr, use: pl.Expr, failed: pl.Expr, load_note: p
                     "a cargo condition fails (see cargo_failures), so it is assessed as passenger"
                 )
             ),
-            pl.when(use == "cargo").then(load_note),
+            pl.when(pl.col("use") == "cargo").then(pl.col(LOAD_NOTE)),
         ]
     )
 
 
-def use_columns(ctx: StageContext) -> list[pl.Expr]:
-    """``use``, ``use_reasons``, ``cargo_failures`` and ``declared_payload_used_kg``."""
-    requested = requested_use()
-    declared, load_note = declared_payload(ctx)
-    checks = cargo_checks(ctx, declared)
-    wants_cargo = (requested == "cargo").fill_null(False)
-    fails = pl.any_horizontal([c.passed.not_() for c in checks]).fill_null(False)
-    use = pl.when(wants_cargo & fails).then(pl.lit("passenger")).otherwise(requested)
-    listed = drop_null_list(
+def _failures(wants_cargo: pl.Expr, checks: list[Check]) -> pl.Expr:
+    """The cargo conditions that fail or cannot be checked, for a vehicle that asks for cargo."""
+    return text_list(
         [
-            pl.when(c.passed.not_())
+            pl.when(wants_cargo & c.passed.not_())
             .then(c.failure)
-            .when(c.passed.is_null())
+            .when(wants_cargo & c.passed.is_null())
             .then(c.unknown)
-            .otherwise(pl.lit(None, dtype=pl.String))
             for c in checks
         ]
     )
-    failures = pl.when(wants_cargo).then(listed).otherwise(EMPTY_LIST)
-    reasons = _use_reasons(requested, use, wants_cargo & fails, load_note)
+
+
+def use_columns(ctx: StageContext) -> Layers:
+    """``use``, ``use_reasons``, ``cargo_failures`` and ``declared_payload_used_kg``."""
+    declared, load_note = declared_payload(ctx)
+    checks = cargo_checks(ctx, pl.col(DECLARED))
+    floor, load, *others = checks
+    passed = [Check(pl.col(FLOOR_PASSED), floor.failure, floor.unknown)]
+    passed.append(Check(pl.col(LOAD_PASSED), load.failure, load.unknown))
+    passed += others
+    wants_cargo = (pl.col(REQUESTED) == "cargo").fill_null(False)
+    failed = wants_cargo & pl.any_horizontal([c.passed.not_() for c in passed]).fill_null(False)
+    use = pl.when(failed).then(pl.lit("passenger")).otherwise(pl.col(REQUESTED))
     used = (
-        pl.when(use == "cargo")
-        .then(declared)
-        .when(use == "passenger")
+        pl.when(pl.col("use") == "cargo")
+        .then(pl.col(DECLARED))
+        .when(pl.col("use") == "passenger")
         .then(pl.lit(0, dtype=pl.Int64))
         .otherwise(pl.lit(None, dtype=pl.Int64))
     )
     return [
-        use.alias("use"),
-        reasons.alias("use_reasons"),
-        failures.alias("cargo_failures"),
-        used.alias("declared_payload_used_kg"),
+        [
+            requested_use().alias(REQUESTED),
+            declared.alias(DECLARED),
+            load_note.alias(LOAD_NOTE),
+            _floor_minimum(ctx).alias(FLOOR_MINIMUM),
+        ],
+        [floor.passed.alias(FLOOR_PASSED), load.passed.alias(LOAD_PASSED)],
+        [use.alias("use"), _failures(wants_cargo, passed).alias("cargo_failures")],
+        [_use_reasons(failed).alias("use_reasons"), used.alias("declared_payload_used_kg")],
     ]
 
 
-def weight_columns(ctx: StageContext) -> list[pl.Expr]:
+def weight_columns(ctx: StageContext) -> Layers:
     """``jp_gross_weight_kg``: curb weight + declared load + 55 kg × seats (needs ``use``)."""
     per_seat = need_int(ctx, "classification.occupant_weight_kg")
     gross = (
         pl.col("curb_weight_kg") + pl.col("declared_payload_used_kg") + pl.col("seats") * per_seat
     )
-    return [gross.cast(pl.Int64).alias("jp_gross_weight_kg")]
+    return [[gross.cast(pl.Int64).alias("jp_gross_weight_kg")]]

@@ -14,18 +14,14 @@ import polars as pl
 from jpimport.rules import ParameterValue, Range
 from jpimport.stages.context import StageContext
 
+#: The temporary column ``code()`` adds, which ``expressions`` read.
+CODE = "__drive_side_code"
 COLUMNS: tuple[str, ...] = (
     "drive_side_notes",
     "rhd_conversion_low_jpy",
     "rhd_conversion_jpy",
     "rhd_conversion_high_jpy",
 )
-
-
-def _note(when: pl.Expr, text: str | pl.Expr) -> pl.Expr:
-    """A note shown on the rows where ``when`` holds."""
-    value = pl.lit(text) if isinstance(text, str) else text
-    return pl.when(when).then(value).otherwise(pl.lit(None, pl.String))
 
 
 def _legal_note(value: ParameterValue | None) -> str:
@@ -58,42 +54,72 @@ def _conversion_yen(ctx: StageContext) -> tuple[int | None, int | None, int | No
     return (low, typical, high, how)
 
 
+def code() -> pl.Expr:
+    """The row's drive-side facts as one small integer, the column ``CODE``.
+
+    Drive side (0 missing, 1 RHD, 2 LHD, 3 other) × plant builds RHD (0 no, 1 yes, 2 missing)
+    × conversion asked for (0/1): everything the notes and costs depend on.
+    """
+    side = pl.col("drive_side").replace_strict(
+        [None, "RHD", "LHD"], [0, 1, 2], default=3, return_dtype=pl.UInt32
+    )
+    plant = pl.col("rhd_available").cast(pl.UInt32).fill_null(2)
+    convert = pl.col("rhd_conversion").fill_null(False).cast(pl.UInt32)
+    return (side * 6 + plant * 2 + convert).alias(CODE)
+
+
+def _cases() -> list[tuple[str | None, bool | None, bool]]:
+    """Every (drive side, plant builds RHD, convert) a code stands for, in code order."""
+    sides: tuple[str | None, ...] = (None, "RHD", "LHD", "other")
+    plants: tuple[bool | None, ...] = (False, True, None)
+    return [(s, p, c) for s in sides for p in plants for c in (False, True)]
+
+
+def _notes(side: str | None, plant: bool | None, convert: bool, texts: list[str]) -> list[str]:
+    """The notes for one case; ``texts`` are the per-date legal note, daily uses and cost note."""
+    legal, *uses, how = texts
+    lhd = side == "LHD"
+    notes = []
+    if side is None:
+        notes.append("Drive side unknown (drive_side missing).")
+    if side == "RHD":
+        notes.append("Right-hand drive as built: no conversion needed.")
+    if lhd:
+        notes += [legal, *uses]
+        if plant is True:
+            notes.append("The plant builds a right-hand-drive version.")
+        elif plant is False:
+            notes.append("The plant builds no right-hand-drive version.")
+        else:
+            notes.append("Unknown whether the plant builds RHD (rhd_available missing).")
+        if convert:
+            notes.append(how)
+    return notes
+
+
+def _cost(side: str | None, convert: bool, amount: int | None) -> int | None:
+    """The conversion cost for one case: 0 when not converting or already RHD."""
+    if not convert or side == "RHD":
+        return 0
+    return amount if side == "LHD" else None
+
+
 def expressions(ctx: StageContext) -> list[pl.Expr]:
-    """The drive-side columns for every row."""
+    """The drive-side columns for every row, looked up by the column ``CODE``."""
     legal = _legal_note(ctx.find("drive_side.lhd_legal"))
     daily = ctx.find("drive_side.lhd_daily_use")
     uses = list(daily.value.values()) if daily and isinstance(daily.value, Mapping) else []
     low, typical, high, how = _conversion_yen(ctx)
-    side = pl.col("drive_side")
-    lhd = side == "LHD"
-    rhd_plant = pl.col("rhd_available")
-    convert = pl.col("rhd_conversion").fill_null(False)
-    notes = [
-        _note(side.is_null(), "Drive side unknown (drive_side missing)."),
-        _note(side == "RHD", "Right-hand drive as built: no conversion needed."),
-        _note(lhd, legal),
-        *(_note(lhd, str(u)) for u in uses),
-        _note(lhd & rhd_plant.eq(True), "The plant builds a right-hand-drive version."),
-        _note(lhd & rhd_plant.eq(False), "The plant builds no right-hand-drive version."),
-        _note(
-            lhd & rhd_plant.is_null(),
-            "Unknown whether the plant builds RHD (rhd_available missing).",
-        ),
-        _note(lhd & convert, how),
-    ]
+    texts = [legal, *(str(u) for u in uses), how]
+    cases = _cases()
+    notes = pl.Series([_notes(s, p, c, texts) for s, p, c in cases], dtype=pl.List(pl.String))
 
-    def cost(value: int | None) -> pl.Expr:
-        amount = pl.lit(value, pl.Int64)
-        return (
-            pl.when(convert.not_() | (side == "RHD"))
-            .then(pl.lit(0, pl.Int64))
-            .when(lhd)
-            .then(amount)
-            .otherwise(pl.lit(None, pl.Int64))
-        )
+    def cost(amount: int | None) -> pl.Expr:
+        values = pl.Series([_cost(s, c, amount) for s, _, c in cases], dtype=pl.Int64)
+        return pl.lit(values).gather(pl.col(CODE))
 
     return [
-        pl.concat_list(notes).list.drop_nulls().alias("drive_side_notes"),
+        pl.lit(notes).gather(pl.col(CODE)).alias("drive_side_notes"),
         cost(low).alias("rhd_conversion_low_jpy"),
         cost(typical).alias("rhd_conversion_jpy"),
         cost(high).alias("rhd_conversion_high_jpy"),

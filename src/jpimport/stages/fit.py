@@ -12,7 +12,8 @@ from typing import Any
 
 import polars as pl
 
-from jpimport.stages.classify_rules import StagePart
+from jpimport.stages.classify_plan import Plan
+from jpimport.stages.classify_rules import StagePart, stage_plan
 from jpimport.stages.context import StageContext
 from jpimport.stages.fit_garage import garage_certificate
 from jpimport.stages.fit_parking import STRUCT, parking_columns
@@ -35,9 +36,14 @@ PARTS = (
 )
 
 
+def plan(ctx: StageContext) -> Plan:
+    """The stage's layers for the rules in force on ``ctx.as_of`` (built once per date)."""
+    return stage_plan([PARTS], ctx)
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the parking and narrow-road columns to every row."""
-    return frame.with_columns([e for part in PARTS for e in part.exprs(ctx)])
+    return ctx.memo(NAME, plan).run(frame)
 
 
 def _parking_json(entry: Mapping[str, Any]) -> dict[str, Any]:

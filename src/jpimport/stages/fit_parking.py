@@ -15,7 +15,9 @@ import polars as pl
 
 from jpimport.errors import DataError
 from jpimport.rules import ParameterValue
+from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import RuleNotInForceError, need_int
+from jpimport.stages.classify_text import text_list
 from jpimport.stages.context import StageContext
 
 PREFIX = "fit.parking."
@@ -102,17 +104,29 @@ def _comfort(ctx: StageContext) -> tuple[int, int] | None:
     return side, length
 
 
-def _struct(kind: ParkingType, clearance: tuple[int, int] | None) -> pl.Expr:
+def _fits_column(index: int) -> str:
+    """The temporary column of whether the vehicle fits the ``index``-th type."""
+    return f"__fit_parking_{index}_fits"
+
+
+def _fits(kind: ParkingType) -> pl.Expr:
+    """Fits every limit (null when a dimension is unknown and none is known over)."""
+    over = [
+        (pl.col(column) - kind.limits[key]).cast(pl.Int64) > 0
+        for key, (column, _) in LIMITS.items()
+        if key in kind.limits
+    ]
+    return pl.any_horizontal(over).not_()
+
+
+def _struct(kind: ParkingType, fits: pl.Expr, clearance: tuple[int, int] | None) -> pl.Expr:
     """The verdict for one parking type as a struct expression."""
     excess: dict[str, pl.Expr] = {}
-    over: list[pl.Expr] = []
     for key, (column, field) in LIMITS.items():
         if key in kind.limits:
             excess[field] = (pl.col(column) - kind.limits[key]).cast(pl.Int64)
-            over.append(excess[field] > 0)
         else:
             excess[field] = pl.lit(None, dtype=pl.Int64)
-    fits = pl.any_horizontal(over).not_()
     if kind.is_open_bay and clearance is not None:
         side_mm, length_mm = clearance
         comfortable = (pl.col("length_mm") + length_mm <= kind.limits["length_mm"]) & (
@@ -128,15 +142,21 @@ def _struct(kind: ParkingType, clearance: tuple[int, int] | None) -> pl.Expr:
     ).cast(STRUCT)
 
 
-def parking_columns(ctx: StageContext) -> list[pl.Expr]:
+def parking_columns(ctx: StageContext) -> Layers:
     """``parking`` (a list of verdicts) and ``parking_fits`` (ids of the types it fits)."""
     kinds = parking_types(ctx)
     if not kinds:
         empty = pl.lit([], dtype=pl.List(STRUCT))
-        return [empty.alias("parking"), pl.lit([], dtype=pl.List(pl.String)).alias("parking_fits")]
+        no_ids = pl.lit([], dtype=pl.List(pl.String))
+        return [[empty.alias("parking"), no_ids.alias("parking_fits")]]
     clearance = _comfort(ctx)
-    parking = pl.concat_list([_struct(kind, clearance) for kind in kinds])
-    fitting = parking.list.eval(
-        pl.element().filter(pl.element().struct.field("fits")).struct.field("id")
-    )
-    return [parking.alias("parking"), fitting.alias("parking_fits")]
+    fits = [pl.col(_fits_column(i)) for i in range(len(kinds))]
+    verdicts = [_struct(kind, fit, clearance) for kind, fit in zip(kinds, fits, strict=True)]
+    ids = [pl.when(fit).then(pl.lit(kind.id)) for kind, fit in zip(kinds, fits, strict=True)]
+    return [
+        [_fits(kind).alias(_fits_column(i)) for i, kind in enumerate(kinds)],
+        [
+            pl.concat_arr(verdicts).arr.to_list().alias("parking"),
+            text_list(ids).alias("parking_fits"),
+        ],
+    ]

@@ -3,58 +3,96 @@
 The recommended route is the cheapest eligible one per unit for the row's importer and
 planned volume (fixed cost per model ÷ volume + cost per unit, typical values); a tie goes to
 the lighter procedure. Columns and JSON keys: docs/stages.md.
+
+The expressions are built once per date (``ctx.memo``); what is known per date (costs, papers,
+the texts of amounts) is a literal, and Polars computes only eligibility, reasons and the
+choice per row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from polars.expr.whenthen import ChainedThen, Then
 
 from jpimport.rules.compliance import ROUTES
 from jpimport.stages.context import StageContext
-from jpimport.stages.pathways_format import grouped, yen
-from jpimport.stages.pathways_routes import ASSESSORS, RouteAssessment
+from jpimport.stages.pathways_format import grouped, yen_text
+from jpimport.stages.pathways_routes import ASSESSORS, ELIGIBLE, VOLUME_TEXT, RouteAssessment
 
 NAME = "pathways"
+
+#: How the stage's plan is collected. Its steps are already minimal, so Polars' optimiser
+#: passes only add planning time (most of a one-row assessment); common-subexpression
+#: elimination would also try to hoist the per-finding (longer) columns, which Polars cannot.
+_QUICK = pl.QueryOptFlags.none()
 
 #: Lighter procedures first: the order that breaks ties between equally cheap routes.
 PROCEDURE_ORDER: tuple[str, ...] = ("us_certified", "php", "parallel", "type_designation")
 
 #: Columns of earlier stages this stage reads; added as null when that stage did not run.
 _STAGE_INPUTS: dict[str, pl.DataType] = {"use": pl.String()}
+_ELIGIBLE = ELIGIBLE
+_REASONS = "__reasons_{}"
+_PER_UNIT = "__per_unit_{}"
+_SHARE = "__recommended_per_unit"
+_OPEN = "__open_routes"
+_CHOICE = "__choice"
 
 
-def _int(value: int | None) -> pl.Expr:
-    """An integer literal, or a typed null."""
-    return pl.lit(value, pl.Int64)
+@dataclass(frozen=True)
+class _Plan:
+    """What the stage runs for one date: expression steps and their temporary columns."""
+
+    steps: tuple[tuple[pl.Expr, ...], ...]
+    temps: tuple[str, ...]
 
 
-def _strings(values: list[str]) -> pl.Expr:
-    """A list-of-strings literal (typed even when empty)."""
-    return pl.lit(values, dtype=pl.List(pl.String))
+#: The fields of a ``pathways`` entry, in order.
+_ROUTE_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "eligible": pl.Boolean(),
+    "reasons": pl.List(pl.String()),
+    "fixed_cost_jpy": pl.Int64(),
+    "fixed_cost_low_jpy": pl.Int64(),
+    "fixed_cost_high_jpy": pl.Int64(),
+    "unit_cost_jpy": pl.Int64(),
+    "unit_cost_low_jpy": pl.Int64(),
+    "unit_cost_high_jpy": pl.Int64(),
+    "lead_time_days": pl.Int64(),
+    "documents": pl.List(pl.String()),
+    "tests": pl.List(pl.String()),
+    "unconfirmed": pl.List(pl.String()),
+}
 
 
-def _struct(route: RouteAssessment) -> pl.Expr:
-    """One route's entry of the ``pathways`` list."""
-    low, typical, high = route.fixed
-    unit_low, unit, unit_high = route.unit
-    return pl.struct(
-        pl.lit(route.id).alias("id"),
-        route.eligible.cast(pl.Boolean).alias("eligible"),
-        route.reasons.alias("reasons"),
-        _int(typical).alias("fixed_cost_jpy"),
-        _int(low).alias("fixed_cost_low_jpy"),
-        _int(high).alias("fixed_cost_high_jpy"),
-        _int(unit).alias("unit_cost_jpy"),
-        _int(unit_low).alias("unit_cost_low_jpy"),
-        _int(unit_high).alias("unit_cost_high_jpy"),
-        _int(route.lead_time_days).alias("lead_time_days"),
-        _strings(route.documents).alias("documents"),
-        _strings(route.tests).alias("tests"),
-        _strings(route.unconfirmed).alias("unconfirmed"),
+def _entries(routes: dict[str, RouteAssessment]) -> pl.Series:
+    """Each route's entry as known per date (eligibility and reasons left null), in order."""
+    rows = []
+    for r in ROUTES:
+        route = routes[r]
+        low, typical, high = route.fixed
+        unit_low, unit, unit_high = route.unit
+        papers = (route.lead_time_days, route.documents, route.tests, route.unconfirmed)
+        rows.append((r, None, None, typical, low, high, unit, unit_low, unit_high, *papers))
+    return pl.DataFrame(rows, schema=_ROUTE_SCHEMA, orient="row").to_struct("pathways")
+
+
+def _pathways(routes: dict[str, RouteAssessment]) -> pl.Expr:
+    """The ``pathways`` list: the per-date entries with each row's eligibility and reasons."""
+    width = len(ROUTES)
+    entry = pl.int_range(0, pl.len() * width, dtype=pl.UInt32) % width
+    eligible = pl.concat_arr([pl.col(_ELIGIBLE.format(r)) for r in ROUTES]).reshape((-1,))
+    reasons = pl.concat_arr([pl.col(_REASONS.format(r)) for r in ROUTES]).arr.explode()
+    return (
+        pl.lit(_entries(routes))
+        .gather(entry)
+        .struct.with_fields(eligible.alias("eligible"), reasons.alias("reasons"))
+        .reshape((-1, width))
+        .arr.to_list()
+        .alias("pathways")
     )
 
 
@@ -64,84 +102,134 @@ def _per_unit(route: RouteAssessment) -> pl.Expr:
     if fixed is None or unit is None:
         return pl.lit(None, pl.Float64)
     cost = pl.lit(unit, pl.Float64) + pl.lit(fixed, pl.Float64) / pl.col("volume")
-    surely = route.eligible.cast(pl.Boolean).fill_null(False) & (pl.col("volume") > 0)
+    surely = pl.col(_ELIGIBLE.format(route.id)).fill_null(False) & (pl.col("volume") > 0)
     return pl.when(surely).then(cost).otherwise(pl.lit(None, pl.Float64))
 
 
-def _choose(routes: dict[str, RouteAssessment]) -> list[pl.Expr]:
-    """The recommended route, its reason and its costs, as columns."""
-    per_unit = {r: _per_unit(routes[r]).alias(f"__per_unit_{r}") for r in PROCEDURE_ORDER}
-    best = pl.min_horizontal(*per_unit.values())
-    chosen: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for r in PROCEDURE_ORDER:
-        chosen = chosen.when(per_unit[r] == best).then(pl.lit(r))
-    return [chosen.otherwise(pl.lit(None, pl.String)).alias("recommended_pathway")]
+def _choice() -> pl.Expr:
+    """Which route is recommended, as its place in ``PROCEDURE_ORDER`` (null: none).
+
+    The cheapest per unit; the first cheapest in that order, so ties go to the lighter
+    procedure.
+    """
+    per_unit = pl.concat_arr([pl.col(_PER_UNIT.format(r)) for r in PROCEDURE_ORDER])
+    return per_unit.arr.arg_min().alias(_CHOICE)
 
 
-def _pick(column: str, values: Mapping[str, pl.Expr], dtype: pl.DataType) -> pl.Expr:
-    """The value for the recommended route (null when there is none)."""
-    chain: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype))
-    for route, value in values.items():
-        chain = chain.when(pl.col("recommended_pathway") == route).then(value)
-    return chain.otherwise(pl.lit(None, dtype)).alias(column)
+def _chosen(values: Mapping[str, Any], dtype: pl.DataType) -> pl.Expr:
+    """The per-date value (None: null) for the recommended route (null when there is none)."""
+    ordered = pl.Series([values[r] for r in PROCEDURE_ORDER], dtype=dtype)
+    return pl.lit(ordered).gather(pl.col(_CHOICE))
+
+
+def _priced(routes: dict[str, RouteAssessment]) -> dict[str, tuple[int, int] | None]:
+    """The typical fixed and unit costs of each route, None unless it has both."""
+    return {
+        r: (a.fixed[1], a.unit[1]) if a.fixed[1] is not None and a.unit[1] is not None else None
+        for r, a in routes.items()
+    }
+
+
+def _share(routes: dict[str, RouteAssessment]) -> pl.Expr:
+    """The recommended route's cost per unit in whole yen at the row's volume."""
+    priced = _priced(routes)
+    fixed = _chosen({r: p and p[0] for r, p in priced.items()}, pl.Int64())
+    unit = _chosen({r: p and p[1] for r, p in priced.items()}, pl.Int64())
+    volume = pl.col("volume")
+    # The fixed cost's share per unit is rounded up to the yen, as the landed costs do.
+    return ((fixed + volume - 1) // volume + unit).alias(_SHARE)
 
 
 def _reason(routes: dict[str, RouteAssessment]) -> pl.Expr:
     """Why the recommended route was chosen, or why none was."""
-    volume = grouped(pl.col("volume"))
-    texts: dict[str, pl.Expr] = {}
-    for r, route in routes.items():
-        fixed, unit = route.fixed[1], route.unit[1]
-        if fixed is None or unit is None:
-            continue
-        # The fixed cost's share per unit is rounded up to the yen, as the landed costs do.
-        share = (pl.lit(fixed, pl.Int64) + pl.col("volume") - 1) // pl.col("volume")
-        per_unit = share + pl.lit(unit, pl.Int64)
-        texts[r] = pl.format(
-            "{} is the cheapest eligible route at {} units per type per year: {} per unit "
-            "(fixed {} ÷ {} + {} per unit)",
-            pl.lit(r),
-            volume,
-            yen(per_unit),
-            yen(pl.lit(fixed)),
-            volume,
-            yen(pl.lit(unit)),
-        )
-    unknown = [
-        pl.when(routes[r].eligible.is_null()).then(pl.lit(r)).otherwise(pl.lit(None, pl.String))
-        for r in ROUTES
-    ]
-    open_routes = pl.concat_list(unknown).list.drop_nulls().list.join(", ")
-    caveat = pl.when(open_routes != "").then(pl.format("; eligibility unknown for {}", open_routes))
-    found = _pick("__reason", texts, pl.String())
-    none = pl.format("no route is surely eligible with known costs{}", caveat.fill_null(""))
+    priced = _priced(routes)
+    found = pl.concat_str(
+        pl.col("recommended_pathway"),
+        pl.lit(" is the cheapest eligible route at "),
+        pl.col(VOLUME_TEXT),
+        pl.lit(" units per type per year: ¥"),
+        grouped(pl.col(_SHARE)),
+        pl.lit(" per unit (fixed "),
+        _chosen({r: p and yen_text(p[0]) for r, p in priced.items()}, pl.String()),
+        pl.lit(" ÷ "),
+        pl.col(VOLUME_TEXT),
+        pl.lit(" + "),
+        _chosen({r: p and yen_text(p[1]) for r, p in priced.items()}, pl.String()),
+        pl.lit(" per unit)"),
+    )
     return (
         pl.when(pl.col("recommended_pathway").is_null())
-        .then(none)
-        .otherwise(pl.concat_str([found, caveat.fill_null("")]))
+        .then(_by_open_routes("no route is surely eligible with known costs"))
+        .otherwise(pl.concat_str([found, _by_open_routes("")]))
         .alias("recommended_reason")
     )
 
 
+def _open_routes() -> pl.Expr:
+    """Which routes' eligibility is unknown, as a bit mask over ``ROUTES``."""
+    bits = [
+        pl.col(_ELIGIBLE.format(r)).is_null().cast(pl.UInt32) * (1 << b)
+        for b, r in enumerate(ROUTES)
+    ]
+    return pl.sum_horizontal(bits).alias(_OPEN)
+
+
+def _by_open_routes(text: str) -> pl.Expr:
+    """``text`` followed by the routes whose eligibility is unknown, if any."""
+    texts = []
+    for mask in range(2 ** len(ROUTES)):
+        names = [r for b, r in enumerate(ROUTES) if mask & (1 << b)]
+        texts.append(text + (f"; eligibility unknown for {', '.join(names)}" if names else ""))
+    return pl.lit(pl.Series(texts, dtype=pl.String)).gather(pl.col(_OPEN))
+
+
+def _build(ctx: StageContext) -> _Plan:
+    """The stage's expressions for one date, in dependent steps."""
+    routes = {r: ASSESSORS[r](ctx) for r in ROUTES}
+    steps = (
+        (
+            grouped(pl.col("volume")).alias(VOLUME_TEXT),
+            *(routes[r].eligible.cast(pl.Boolean).alias(_ELIGIBLE.format(r)) for r in ROUTES),
+        ),
+        (
+            *(routes[r].reasons.alias(_REASONS.format(r)) for r in ROUTES),
+            *(_per_unit(routes[r]).alias(_PER_UNIT.format(r)) for r in ROUTES),
+        ),
+        (_pathways(routes), _choice(), _open_routes()),
+        (
+            _chosen({r: r for r in ROUTES}, pl.String()).alias("recommended_pathway"),
+            _share(routes),
+        ),
+        (
+            _reason(routes),
+            _chosen({r: routes[r].fixed[1] for r in ROUTES}, pl.Int64()).alias(
+                "pathway_fixed_cost_jpy"
+            ),
+            _chosen({r: routes[r].unit[1] for r in ROUTES}, pl.Int64()).alias(
+                "pathway_unit_cost_jpy"
+            ),
+        ),
+    )
+    temps = (
+        *(str(e.meta.output_name()) for step in steps[:2] for e in step),
+        _CHOICE,
+        _OPEN,
+        _SHARE,
+    )
+    return _Plan(steps, temps)
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add ``pathways``, ``recommended_pathway``, ``recommended_reason`` and its two costs."""
-    missing = [pl.lit(None, t).alias(c) for c, t in _STAGE_INPUTS.items() if c not in frame.columns]
-    work = frame.with_columns(missing) if missing else frame
-    routes = {r: ASSESSORS[r](ctx) for r in ROUTES}
-    fixed = {r: _int(routes[r].fixed[1]) for r in ROUTES}
-    unit = {r: _int(routes[r].unit[1]) for r in ROUTES}
-    # Lazy, so Polars evaluates the eligibility expressions the columns share only once.
-    lazy = (
-        work.lazy()
-        .with_columns(pl.concat_list([_struct(routes[r]) for r in ROUTES]).alias("pathways"))
-        .with_columns(_choose(routes))
-        .with_columns(
-            _reason(routes),
-            _pick("pathway_fixed_cost_jpy", fixed, pl.Int64()),
-            _pick("pathway_unit_cost_jpy", unit, pl.Int64()),
-        )
-    )
-    return lazy.collect().drop([c for c in _STAGE_INPUTS if c not in frame.columns])
+    plan = ctx.memo(NAME, _build)
+    have = set(frame.columns)
+    added = [c for c in _STAGE_INPUTS if c not in have]
+    lazy = frame.lazy()
+    if added:
+        lazy = lazy.with_columns(pl.lit(None, _STAGE_INPUTS[c]).alias(c) for c in added)
+    for step in plan.steps:
+        lazy = lazy.with_columns(step)
+    return lazy.drop([*plan.temps, *added]).collect(engine="in-memory", optimizations=_QUICK)
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
 from jpimport.errors import DataError
 from jpimport.rules import ParameterValue, Range
 from jpimport.stages.context import StageContext
-from jpimport.stages.pathways_format import grouped
+from jpimport.stages.pathways_format import grouped_text
+
+#: The planned volume as grouped text, a column the pathways stage adds before the routes.
+VOLUME_TEXT = "__volume_text"
+#: Each route's eligibility, a column the pathways stage adds before the reasons (which read it).
+ELIGIBLE = "__eligible_{}"
 
 Triple = tuple[int | None, int | None, int | None]
 NO_COST: Triple = (None, None, None)
@@ -31,7 +37,10 @@ UNIT_COST_PARTS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class RouteAssessment:
-    """One route for every row: eligibility and reasons as expressions, the rest per date."""
+    """One route for every row: eligibility and reasons as expressions, the rest per date.
+
+    ``reasons`` may read the route's eligibility as the column ``ELIGIBLE.format(id)``.
+    """
 
     id: str
     eligible: pl.Expr
@@ -63,21 +72,56 @@ class _Used:
         return value
 
 
-def reasons_of(*items: tuple[pl.Expr, pl.Expr]) -> pl.Expr:
-    """A list of the texts whose condition holds (null conditions add nothing)."""
-    parts = [pl.when(cond).then(text).otherwise(pl.lit(None, pl.String)) for cond, text in items]
-    return pl.concat_list(parts).list.drop_nulls()
+#: A reason: its condition and its text (a plain string, or an expression over the row); or a
+#: segment: an expression giving several reasons at once, each text after ``SEPARATOR`` (null
+#: for none).
+Reason = tuple[pl.Expr, str | pl.Expr] | pl.Expr
+#: Joins a row's reasons before splitting them into a list: a control character no reason has.
+SEPARATOR = "\x1f"
+
+
+def reasons_of(*items: Reason) -> pl.Expr:
+    """A list of the texts whose condition holds (null conditions add nothing), in order."""
+    parts = []
+    for item in items:
+        if isinstance(item, pl.Expr):
+            parts.append(item)
+            continue
+        cond, text = item
+        shown = pl.lit(SEPARATOR + text) if isinstance(text, str) else pl.lit(SEPARATOR) + text
+        parts.append(pl.when(cond).then(shown))
+    # Joining (each text after a separator) then splitting is several times faster in Polars
+    # than gathering the parts into a list and dropping the nulls; the split's first item is
+    # the empty text before the first separator.
+    joined = pl.concat_str(parts, ignore_nulls=True)
+    return joined.str.split(SEPARATOR).list.slice(1)
+
+
+_TRUTH: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}
+
+
+def _checked(value: ParameterValue) -> ParameterValue:
+    """``value`` after checking every entry is yes, no or unknown (DataError if not)."""
+    entries = list(value.value.values()) if isinstance(value.value, Mapping) else [value.value]
+    if any(entry not in _TRUTH for entry in entries):
+        raise DataError(f"{value.name}: every value must be yes, no or unknown")
+    return value
+
+
+def known(value: ParameterValue | None) -> bool | None:
+    """A scalar yes/no/unknown rule value as true/false/None (None also when not in force)."""
+    return None if value is None else _TRUTH[str(_checked(value).value)]
 
 
 def answer(value: ParameterValue | None, key: pl.Expr | None = None) -> pl.Expr:
     """A yes/no/unknown rule value (scalar, or table keyed by ``key``) as true/false/null."""
-    if value is None:
-        return pl.lit(None, pl.Boolean)
-    entries = list(value.value.values()) if isinstance(value.value, Mapping) else [value.value]
-    if any(entry not in ("yes", "no", "unknown") for entry in entries):
-        raise DataError(f"{value.name}: every value must be yes, no or unknown")
-    text = value.table_expr(key) if key is not None else pl.lit(value.value, pl.String)
-    return pl.when(text == "yes").then(True).when(text == "no").then(False).otherwise(None)
+    if value is None or key is None:
+        return pl.lit(known(value), pl.Boolean)
+    table = _checked(value).value
+    assert isinstance(table, Mapping)
+    values = pl.Series([_TRUTH[str(v)] for v in table.values()], dtype=pl.Boolean)
+    keys = list(table)
+    return key.replace_strict(keys, values, default=None, return_dtype=pl.Boolean)
 
 
 def _triple(values: list[ParameterValue | None]) -> Triple:
@@ -115,22 +159,28 @@ def _common(used: _Used, assessment: RouteAssessment) -> RouteAssessment:
 
 
 def _importer_reasons(
-    route_name: str, covered: pl.Expr, known: bool
-) -> tuple[tuple[pl.Expr, pl.Expr], ...]:
-    """Why the importer kind does or does not qualify (or is unknown) for a route."""
-    importer = pl.col("importer")
-    if not known:
-        text = f"who may use {route_name} is not recorded for this date"
-        return ((pl.lit(True), pl.lit(text)),)
-    return (
-        (importer.is_null(), pl.lit("importer kind unknown (importer missing)")),
-        (covered.eq(False), pl.format("{} imports cannot use " + route_name, importer)),
-        (
-            covered.is_null() & importer.is_not_null(),
-            pl.format(
-                "UNCONFIRMED whether an importer of kind '{}' can use " + route_name, importer
-            ),
-        ),
+    route_name: str, importers: ParameterValue | None, covered: str | None = None
+) -> pl.Expr:
+    """Why the importer kind does or does not qualify (or is unknown) for a route: a segment.
+
+    ``covered`` is the reason shown when the importer kind qualifies, if any.
+    """
+    if importers is None:
+        return pl.lit(SEPARATOR + f"who may use {route_name} is not recorded for this date")
+    assert isinstance(importers.value, Mapping)
+    texts: dict[Any, str | None] = {None: "importer kind unknown (importer missing)"}
+    for kind, entry in importers.value.items():
+        texts[kind] = {
+            "yes": covered,
+            "no": f"{kind} imports cannot use {route_name}",
+        }.get(str(entry), f"UNCONFIRMED whether an importer of kind '{kind}' can use {route_name}")
+    other = pl.format(
+        SEPARATOR + "UNCONFIRMED whether an importer of kind '{}' can use " + route_name,
+        pl.col("importer"),
+    )
+    shown = [None if t is None else SEPARATOR + t for t in texts.values()]
+    return pl.col("importer").replace_strict(
+        list(texts), shown, default=other, return_dtype=pl.String
     )
 
 
@@ -153,36 +203,35 @@ def us_certified(ctx: StageContext) -> RouteAssessment:
     importers = used.find("importers")
     importer = answer(importers, pl.col("importer"))
     pickup = pl.col("body") == "pickup"
-    pickups = answer(used.find("covers_pickups"))
-    pickup_ok = pl.when(pickup).then(pickups).otherwise(pickup.not_())
+    pickups = known(used.find("covers_pickups"))
+    pickup_ok = pl.when(pickup).then(pl.lit(pickups, pl.Boolean)).otherwise(pickup.not_())
     cargo = pl.col("use") == "cargo"
-    cargo_answer = answer(used.find("covers_cargo_registration"))
-    cargo_ok = pl.when(cargo).then(cargo_answer).otherwise(cargo.not_())
+    cargo_answer = known(used.find("covers_cargo_registration"))
+    cargo_ok = pl.when(cargo).then(pl.lit(cargo_answer, pl.Boolean)).otherwise(cargo.not_())
     eligible = built_us & importer & pickup_ok & cargo_ok
+    decided = pl.col(ELIGIBLE.format("us_certified"))
+    pickup_text = (
+        "UNCONFIRMED whether the route covers pickups"
+        if pickups is None
+        else "pickup: the scope says 乗用車等; Toyota plans the Tundra (UNCONFIRMED)"
+    )
+    cargo_text = {
+        None: "UNCONFIRMED whether the route covers cargo (1-number) registration",
+        False: "the route does not cover cargo registration",
+    }.get(cargo_answer)
     reasons = reasons_of(
-        (plant.is_null(), pl.lit("plant country unknown (plant_country missing)")),
+        (plant.is_null(), "plant country unknown (plant_country missing)"),
         (built_us.not_(), pl.format("built in {}, not in the U.S.", plant)),
-        *_importer_reasons("the U.S.-made vehicle certification", importer, importers is not None),
-        (pl.col("body").is_null(), pl.lit("body unknown (body missing): pickups are unconfirmed")),
+        _importer_reasons("the U.S.-made vehicle certification", importers),
+        (pl.col("body").is_null(), "body unknown (body missing): pickups are unconfirmed"),
+        (pickup, pickup_text),
+        (cargo.is_null(), "registration use unknown (use missing)"),
+        *(((cargo, cargo_text),) if cargo_text is not None else ()),
         (
-            pickup & pickups.is_not_null(),
-            pl.lit("pickup: the scope says 乗用車等; Toyota plans the Tundra (UNCONFIRMED)"),
+            decided.fill_null(True),
+            "assumes the vehicle carries its U.S. safety and emissions certification",
         ),
-        (pickup & pickups.is_null(), pl.lit("UNCONFIRMED whether the route covers pickups")),
-        (cargo.is_null(), pl.lit("registration use unknown (use missing)")),
-        (
-            cargo & cargo_answer.is_null(),
-            pl.lit("UNCONFIRMED whether the route covers cargo (1-number) registration"),
-        ),
-        (cargo & cargo_answer.eq(False), pl.lit("the route does not cover cargo registration")),
-        (
-            eligible.is_null() | eligible,
-            pl.lit("assumes the vehicle carries its U.S. safety and emissions certification"),
-        ),
-        (
-            eligible,
-            pl.lit("documents-only review of U.S. test results per model; rear star mark"),
-        ),
+        (decided, "documents-only review of U.S. test results per model; rear star mark"),
     )
     return _common(used, RouteAssessment("us_certified", eligible, reasons))
 
@@ -196,8 +245,8 @@ def php(ctx: StageContext) -> RouteAssessment:
     volume = pl.col("volume")
     if cap is None:
         within: pl.Expr = pl.lit(None, pl.Boolean)
-        cap_reasons: tuple[tuple[pl.Expr, pl.Expr], ...] = (
-            (pl.lit(True), pl.lit(f"PHP annual cap unknown on {ctx.as_of.isoformat()}")),
+        cap_reasons: tuple[Reason, ...] = (
+            (pl.lit(True), f"PHP annual cap unknown on {ctx.as_of.isoformat()}"),
         )
     else:
         if cap.status == "unconfirmed":
@@ -206,32 +255,32 @@ def php(ctx: StageContext) -> RouteAssessment:
         since = cap.start.isoformat()
         within = volume <= limit
         cap_text = f" units per type per year (in force since {since})"
+        assert isinstance(cap.value, int | float), "the PHP cap is a number of units"
+        limit_text = grouped_text(int(cap.value))
         cap_reasons = (
-            (volume.is_null(), pl.lit("planned volume unknown (volume missing)")),
+            (volume.is_null(), "planned volume unknown (volume missing)"),
             (
                 within.not_(),
                 pl.format(
-                    "planned volume {} exceeds the PHP cap of {}" + cap_text,
-                    grouped(volume),
-                    grouped(limit),
+                    "planned volume {} exceeds the PHP cap of " + limit_text + cap_text,
+                    pl.col(VOLUME_TEXT),
                 ),
             ),
             (
                 within,
                 pl.format(
-                    "planned volume {} is within the PHP cap of {}" + cap_text,
-                    grouped(volume),
-                    grouped(limit),
+                    "planned volume {} is within the PHP cap of " + limit_text + cap_text,
+                    pl.col(VOLUME_TEXT),
                 ),
             ),
         )
     eligible = importer & within
     reasons = reasons_of(
-        *_importer_reasons("PHP", importer, importers is not None),
+        _importer_reasons("PHP", importers),
         *cap_reasons,
         (
-            eligible,
-            pl.lit("test data reviewed on paper; each vehicle presented at its new inspection"),
+            pl.col(ELIGIBLE.format("php")),
+            "test data reviewed on paper; each vehicle presented at its new inspection",
         ),
     )
     return _common(used, RouteAssessment("php", eligible, reasons))
@@ -242,10 +291,8 @@ def type_designation(ctx: StageContext) -> RouteAssessment:
     used = _Used(ctx, "type_designation")
     importers = used.find("importers")
     importer = answer(importers, pl.col("importer"))
-    reasons = reasons_of(
-        *_importer_reasons("type designation", importer, importers is not None),
-        (importer, pl.lit("full type approval: sample vehicle examined and quality-control audit")),
-    )
+    covered = "full type approval: sample vehicle examined and quality-control audit"
+    reasons = reasons_of(_importer_reasons("type designation", importers, covered))
     return _common(used, RouteAssessment("type_designation", importer, reasons))
 
 
@@ -254,13 +301,8 @@ def parallel(ctx: StageContext) -> RouteAssessment:
     used = _Used(ctx, "parallel")
     importers = used.find("importers")
     importer = answer(importers, pl.col("importer"))
-    reasons = reasons_of(
-        *_importer_reasons("parallel import", importer, importers is not None),
-        (
-            importer,
-            pl.lit("vehicle by vehicle: NALTEC notice, emissions and noise tests, pre-inspection"),
-        ),
-    )
+    covered = "vehicle by vehicle: NALTEC notice, emissions and noise tests, pre-inspection"
+    reasons = reasons_of(_importer_reasons("parallel import", importers, covered))
     return _common(used, RouteAssessment("parallel", importer, reasons))
 
 

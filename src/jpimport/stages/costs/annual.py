@@ -18,19 +18,23 @@ from typing import Any
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Plan
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs import ownership_years
 from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
+    cost_plan,
     estimate,
+    input_frame,
     lit_int,
     months_to_next_april,
     number,
-    reason_list,
+    provided,
     strict_sum,
     unknown,
 )
+from jpimport.stages.costs.cost_reasons import Reason, ReasonCodes, pack
 from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
 from jpimport.stages.costs.ownership_running import running
 from jpimport.stages.costs.tax_automobile import automobile_tax
@@ -83,15 +87,37 @@ OWNERSHIP_NOTE = (
 )
 
 
+@dataclass(frozen=True)
+class AnnualPlan:
+    """The per-row columns as layers, and the per-year running cost over the ownership years."""
+
+    plan: Plan
+    running: pl.Expr
+    reasons: ReasonCodes
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the annual and ownership cost columns to every row."""
-    inputs = Inputs.of(frame)
-    data = inputs.data.with_row_index(ownership_years.INDEX)
+    data = input_frame(frame)
+    built = cost_plan(ctx, f"costs.{NAME}", provided(frame), data, build)
+    rows = built.plan.collect(data)
+    rows = rows.with_columns(built.reasons.decode(rows, "annual_reasons"))
+    totals = ownership_years.by_year(rows, built.running)
+    paid = pl.col("retail_price_jpy") + pl.col("reg_total_jpy")
+    rows = rows.hstack(totals).with_columns(
+        (paid + pl.col("first_year_running_jpy")).alias("first_year_total_jpy"),
+        (paid + pl.col("ownership_running_jpy")).alias("ownership_total_jpy"),
+    )
+    return frame.with_columns(rows.select(COLUMNS).get_columns())
+
+
+def build(ctx: StageContext, inputs: Inputs) -> AnnualPlan:
+    """The annual columns for the rules in force and the lookups the rows need."""
     auto, weight = automobile_tax(inputs, ctx), weight_tax(inputs, ctx)
     insurance, costs = compulsory_insurance(inputs, ctx), running(inputs, ctx)
     then = pl.col("inspection_then_years")
     per_inspection = _inspection(ctx)
-    interval_insurance = insurance.premium(then * 12)
+    interval_insurance = inputs.columns.temp("ci_interval", insurance.premium(then * 12))
     parts = {
         "annual_automobile_tax_jpy": auto.at_age(auto.age_at_registration_months),
         "annual_weight_tax_jpy": weight.per_year_at(weight.age_at_registration_months),
@@ -116,30 +142,28 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
         *unknown(inputs, "inspection_first_years", "inspection_then_years", "ownership_years"),
         *unknown(inputs, "retail_price_jpy", "reg_total_jpy"),
     ]
-    data = data.with_columns(
-        *(expr.cast(pl.Int64).alias(name) for name, expr in parts.items()),
-        *(expr.alias(name) for name, expr in helpers.items()),
-        *(expr.alias(f"annual_{name}_jpy") for name, expr in costs.estimates.items()),
-        costs.grade.alias("fuel_grade"),
-        costs.price_jpy_per_l.alias("fuel_price_jpy_per_l"),
-        costs.electricity_jpy_per_kwh.alias("electricity_price_jpy_per_kwh"),
-        costs.km_per_l.alias("fuel_economy_km_per_l"),
-        costs.km_per_year.cast(pl.Int64).alias("km_per_year_used"),
-        costs.parking_monthly_jpy.cast(pl.Int64).alias("parking_monthly_jpy"),
-        reason_list(reasons).alias("annual_reasons"),
-    ).with_columns(strict_sum(pl.col(p) for p in PARTS).alias("annual_total_jpy"))
+    columns = inputs.columns
+    for name, expr in parts.items():
+        columns.column(name, expr.cast(pl.Int64))
+    for name, expr in helpers.items():
+        columns.column(name, expr)
+    for name, expr in costs.estimates.items():
+        columns.column(f"annual_{name}_jpy", expr)
+    described = {
+        "fuel_grade": costs.grade,
+        "fuel_price_jpy_per_l": costs.price_jpy_per_l,
+        "electricity_price_jpy_per_kwh": costs.electricity_jpy_per_kwh,
+        "fuel_economy_km_per_l": costs.km_per_l,
+        "km_per_year_used": costs.km_per_year.cast(pl.Int64),
+        "parking_monthly_jpy": costs.parking_monthly_jpy.cast(pl.Int64),
+        "annual_total_jpy": strict_sum(pl.col(p) for p in PARTS),
+    }
+    for name, expr in described.items():
+        columns.column(name, expr)
     months = months_to_next_april(ctx.as_of)
-    totals = ownership_years.by_year(data, auto, weight, months)
-    paid = pl.col("retail_price_jpy") + pl.col("reg_total_jpy")
-    data = (
-        data.join(totals, on=ownership_years.INDEX, how="left")
-        .sort(ownership_years.INDEX)
-        .with_columns(
-            (paid + pl.col("first_year_running_jpy")).alias("first_year_total_jpy"),
-            (paid + pl.col("ownership_running_jpy")).alias("ownership_total_jpy"),
-        )
-    )
-    return frame.with_columns(data.select(COLUMNS).get_columns())
+    year_cost = ownership_years.running_by_year(auto, weight, months)
+    codes = pack(columns, "annual_reasons", reasons)
+    return AnnualPlan(Plan.of(columns.layers(), ()), year_cost, codes)
 
 
 @dataclass(frozen=True)
@@ -147,7 +171,7 @@ class _Inspection:
     """Fee and typical service charge of one periodic inspection, with reasons."""
 
     amount: pl.Expr
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
 
 def _inspection(ctx: StageContext) -> _Inspection:
@@ -155,7 +179,7 @@ def _inspection(ctx: StageContext) -> _Inspection:
     stamp, service = ctx.find(STAMP), ctx.find(SERVICE)
     if stamp is None or service is None:
         pairs = ((STAMP, stamp), (SERVICE, service))
-        return _Inspection(lit_int(None), [pl.lit(absent(ctx, n)) for n, v in pairs if v is None])
+        return _Inspection(lit_int(None), [Reason(absent(ctx, n)) for n, v in pairs if v is None])
     return _Inspection(lit_int(int(number(stamp)) + int(estimate(service).typical)), [])
 
 

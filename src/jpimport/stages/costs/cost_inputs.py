@@ -7,15 +7,19 @@ becomes null with a reason naming the column, never a zero.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
 
 from jpimport.rules import ParameterValue, Range
 from jpimport.rules.model import Entry, TableKey
 from jpimport.rules.rounding import RoundingRule
+from jpimport.stages.classify_plan import Layering
 from jpimport.stages.context import StageContext
+from jpimport.stages.costs.cost_reasons import Reason, because
 
 #: Fixed-point scale for rates, so yen amounts are computed in integers (no float drift).
 SCALE = 100_000
@@ -51,40 +55,128 @@ ELECTRIC = ("ev", "phev")  # exempt from the environmental performance tax and, 
 NOT_AGED = ("ev", "phev", "hev")  # outside the age surcharges (jpimport's reading; see params)
 
 
-@dataclass(frozen=True)
+#: Temporary columns of the registration and annual plans start with this.
+TEMP = "__costs_"
+
+#: Each distinct lookup condition (by its text) as a small number, for plan keys.
+_CONDITIONS: dict[str, int] = {}
+
+#: The query of each condition: whether any row meets it.
+_FLAGS: dict[tuple[str, int], pl.Expr] = {}
+
+T = TypeVar("T")
+
+
+@dataclass
 class Inputs:
-    """The stage's input frame (every input column present, in one chunk) and what was given."""
+    """What a cost plan is built for: the input columns given and which lookups rows need.
 
-    data: pl.DataFrame
+    ``statuses`` holds, per conditional parameter, the condition (by number) some row was found
+    to meet or not; ``asked`` collects the conditions the build asks about; ``columns`` holds
+    the columns the build registers (``classify_plan.Layering``).
+    """
+
     provided: frozenset[str]
-
-    @classmethod
-    def of(cls, frame: pl.DataFrame) -> Inputs:
-        """Add absent input columns as typed nulls and cast the others to their input types."""
-        missing = [
-            pl.lit(None, dtype=dtype).alias(name)
-            for name, (dtype, _) in INPUTS.items()
-            if name not in frame.columns
-        ]
-        casts = [pl.col(n).cast(INPUTS[n][0], strict=False) for n in INPUTS if n in frame.columns]
-        data = frame.with_columns(casts).with_columns(missing).rechunk()
-        return cls(data, frozenset(frame.columns))
+    statuses: Mapping[str, tuple[int, bool]] = field(default_factory=dict)
+    asked: dict[str, tuple[int, pl.Expr]] = field(default_factory=dict)
+    columns: Layering = field(default_factory=lambda: Layering(TEMP))
 
 
-def needed(inputs: Inputs, condition: pl.Expr) -> bool:
-    """Whether any row meets ``condition``, so a parameter only some rows use is looked up
-    (and traced) only when a row uses it."""
-    return bool(inputs.data.select(condition.fill_null(False).any()).item())
+def input_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Just the input columns, cast to their input types; absent ones as typed nulls."""
+    return frame.select(_input_exprs(provided(frame)))
+
+
+@functools.cache
+def _input_exprs(given: frozenset[str]) -> list[pl.Expr]:
+    """The expressions of ``input_frame`` for a frame with the ``given`` input columns."""
+    return [
+        pl.col(name).cast(dtype, strict=False)
+        if name in given
+        else pl.lit(None, dtype=dtype).alias(name)
+        for name, (dtype, _) in INPUTS.items()
+    ]
+
+
+def provided(frame: pl.DataFrame) -> frozenset[str]:
+    """The input columns ``frame`` has (the others have not been provided)."""
+    return frozenset(name for name in INPUTS if name in frame.columns)
+
+
+def condition_key(condition: pl.Expr) -> int:
+    """A number standing for the condition's text (the same text, the same number)."""
+    return _CONDITIONS.setdefault(str(condition), len(_CONDITIONS))
 
 
 def find_for(
     ctx: StageContext, name: str, inputs: Inputs, condition: pl.Expr
 ) -> ParameterValue | None:
-    """``ctx.find(name)`` when some row meets ``condition``; None (not traced) otherwise."""
-    return ctx.find(name) if needed(inputs, condition) else None
+    """``ctx.find(name)`` when some row meets ``condition``; None (not traced) otherwise.
+
+    While a plan is built the condition is only recorded: ``cost_plan`` evaluates the recorded
+    conditions over the rows and builds again, until every condition asked has been evaluated.
+    """
+    key = condition_key(condition)
+    earlier = inputs.asked.get(name)
+    if earlier is not None and earlier[0] != key:
+        raise ValueError(f"{name} is looked up under two different conditions")
+    inputs.asked[name] = (key, condition)
+    status = inputs.statuses.get(name)
+    if status is None or status[0] != key or not status[1]:
+        return None
+    return ctx.find(name)
 
 
-def unknown(inputs: Inputs, *names: str, where: pl.Expr | None = None) -> list[pl.Expr]:
+def cost_plan(
+    ctx: StageContext,
+    key: str,
+    given: frozenset[str],
+    data: pl.DataFrame,
+    build: Callable[[StageContext, Inputs], T],
+) -> T:
+    """``build`` once per date, input columns given and set of lookups the rows of ``data`` need.
+
+    A parameter only some rows use is looked up (and traced) only when a row uses it: the
+    conditions the build asks about are evaluated in one query, and the build is repeated (from
+    the memo) until none is left unevaluated; only the last build's trace reaches ``ctx``.
+    """
+    statuses: dict[str, tuple[int, bool]] = {}
+    while True:
+        known = ",".join(f"{n}={c}:{int(b)}" for n, (c, b) in sorted(statuses.items()))
+        slot = f"{key}|{','.join(sorted(given))}|{known}"
+
+        run = _recording(build, Inputs(given, dict(statuses)))
+        scratch = StageContext(as_of=ctx.as_of, rules=ctx.rules)
+        _, asked = scratch.memo(slot, run)
+        pending = {n: a for n, a in asked.items() if statuses.get(n, (-1, False))[0] != a[0]}
+        if not pending:
+            return ctx.memo(slot, run)[0]
+        flags = data.select([_flag(n, number, c) for n, (number, c) in pending.items()])
+        for (name, (number, _)), flag in zip(pending.items(), flags.row(0), strict=True):
+            statuses[name] = (number, bool(flag))
+
+
+def _flag(name: str, number: int, condition: pl.Expr) -> pl.Expr:
+    """Whether any row meets the condition (numbered ``number``) of parameter ``name``."""
+    key = (name, number)
+    found = _FLAGS.get(key)
+    if found is None:
+        found = _FLAGS[key] = condition.fill_null(False).any().alias(name)
+    return found
+
+
+def _recording(
+    build: Callable[[StageContext, Inputs], T], inputs: Inputs
+) -> Callable[[StageContext], tuple[T, dict[str, tuple[int, pl.Expr]]]]:
+    """``build`` as a memo builder that also returns the conditions it asked about."""
+
+    def run(probe: StageContext) -> tuple[T, dict[str, tuple[int, pl.Expr]]]:
+        return build(probe, inputs), inputs.asked
+
+    return run
+
+
+def unknown(inputs: Inputs, *names: str, where: pl.Expr | None = None) -> list[Reason]:
     """One reason per named input that is null in a row (and ``where`` holds), naming its source."""
     out = []
     for name in names:
@@ -95,19 +187,6 @@ def unknown(inputs: Inputs, *names: str, where: pl.Expr | None = None) -> list[p
         condition = pl.col(name).is_null()
         out.append(because(condition if where is None else condition & where, text))
     return out
-
-
-def because(condition: pl.Expr, text: str | pl.Expr) -> pl.Expr:
-    """A reason where ``condition`` holds, else null (dropped from the reasons list)."""
-    value = pl.lit(text) if isinstance(text, str) else text
-    return pl.when(condition).then(value).otherwise(pl.lit(None, dtype=pl.String))
-
-
-def reason_list(items: Sequence[pl.Expr]) -> pl.Expr:
-    """The non-null reasons of a row, in order, without repeats."""
-    if not items:
-        return pl.lit([], dtype=pl.List(pl.String))
-    return pl.concat_list(list(items)).list.drop_nulls().list.unique(maintain_order=True)
 
 
 def absent(ctx: StageContext, name: str) -> str:

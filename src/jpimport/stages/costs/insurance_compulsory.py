@@ -14,7 +14,8 @@ import polars as pl
 
 from jpimport.rules import ParameterValue
 from jpimport.stages.context import StageContext
-from jpimport.stages.costs.cost_inputs import Inputs, absent, because, find_for, lit_int, unknown
+from jpimport.stages.costs.cost_inputs import Inputs, absent, find_for, lit_int, unknown
+from jpimport.stages.costs.cost_reasons import Reason, because
 
 PREFIX = "insurance.compulsory."
 PASSENGER = PREFIX + "private_passenger"
@@ -44,7 +45,7 @@ class CompulsoryInsurance:
     passenger: ParameterLookup
     cargo_light: ParameterLookup
     cargo_heavy: ParameterLookup
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
     def premium(self, months: pl.Expr) -> pl.Expr:
         """The premium for ``months`` of cover (null where the table or class is unknown)."""

@@ -11,22 +11,27 @@ yen, null with a reason in ``landed_reasons`` when an input or a parameter is mi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from jpimport.rules.model import Part
+from jpimport.stages.classify_plan import Plan, collect
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs import landed_messages as messages
 from jpimport.stages.costs.landed_chain import (
+    CARRIED,
     IMPORT_BASES,
     basis_steps,
     chain_steps,
+    part_columns,
     price_basis,
 )
 from jpimport.stages.costs.landed_inputs import BUSINESS_IMPORTERS, LandedParams, with_inputs
 
 NAME = "landed"
+COSTS = "costs"
 
 #: The chain's outputs kept at the typical point, in order (docs/stages.md, costs → landed).
 AMOUNTS = (
@@ -64,45 +69,65 @@ PARTS: tuple[Part, ...] = ("typical", "low", "high")
 ENDS: tuple[Part, ...] = ("low", "high")
 
 
+#: The outputs read from the typical rows, before the range totals and the messages.
+TYPICAL = ("price_basis", "usd_jpy_used", *AMOUNTS, "shipping_volume_basis")
+CODES = ("__reasons", "__notes")
+
+
+@dataclass(frozen=True)
+class LandedPlan:
+    """The chain for one date and kind of rows, and the texts of the message bits.
+
+    ``basis`` runs over the input rows; ``parts`` are the selects that stack them once per part
+    of the ranges (typical, low, high, in that order); ``chain`` runs over the stacked rows.
+    """
+
+    basis: Plan
+    parts: tuple[tuple[pl.Expr, ...], ...]
+    chain: Plan
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def query(self, source: pl.DataFrame) -> pl.LazyFrame:
+        """The stacked rows (typical, then low, then high) with every amount of the chain."""
+        base = self.basis.lazy(source).cache()
+        stacked = pl.concat([base.select(part) for part in self.parts])
+        return self.chain.lazy(stacked).select([*TYPICAL, *CODES])
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
-    """Add the landed-cost and retail-price columns to every row (vectorised)."""
+    """Add the landed-cost and retail-price columns to every row (vectorised, one query)."""
     source = with_inputs(frame)
-    params = _load_params(source, ctx)
-    reasons, notes = messages.reasons(params, ctx), messages.notes()
-    steps = basis_steps(params)
-    for part in PARTS:
-        steps += chain_steps(params, part)
-    steps.append(
-        [
-            *(
-                pl.col(f"{name}__{part}").alias(ranged(name, part))
-                for name in RANGED
-                for part in ENDS
-            ),
-            messages.code(reasons).alias("__reasons"),
-            messages.code(notes).alias("__notes"),
-        ]
-    )
-    lazy = source.lazy()
-    for step in steps:
-        lazy = lazy.with_columns(step)
-    added = lazy.collect()
-    added = added.with_columns(
-        messages.decode(added["__reasons"], reasons).alias("landed_reasons"),
-        messages.decode(added["__notes"], notes).alias("landed_notes"),
-    )
-    outputs = [
-        "price_basis",
-        "usd_jpy_used",
-        *AMOUNTS,
-        "shipping_volume_basis",
-        *(ranged(name, part) for part in ENDS for name in RANGED),
-        "landed_reasons",
-        "landed_notes",
+    imports, sales = _needs(source)
+    key = f"{COSTS}.{NAME}|imports={imports}|sales={sales}"
+    built = ctx.memo(key, lambda c: build(c, imports=imports, sales=sales))
+    stacked = collect(built.query(source))
+    rows = frame.height
+    typical = stacked.slice(0, rows)
+    ends = {part: stacked.slice(rows * (i + 1), rows) for i, part in enumerate(ENDS)}
+    added = [
+        *typical.select(TYPICAL).get_columns(),
+        *(ends[part][name].alias(ranged(name, part)) for part in ENDS for name in RANGED),
+        messages.decode(typical["__reasons"], built.reasons).alias("landed_reasons"),
+        messages.decode(typical["__notes"], built.notes).alias("landed_notes"),
     ]
-    kept = [c for c in frame.columns if c not in outputs]
-    kept += [c for c in MODIFICATIONS if c not in frame.columns]
-    return added.select([*kept, *outputs])
+    names = {s.name for s in added}
+    kept = frame.select([c for c in frame.columns if c not in names])
+    missing = [source[c] for c in MODIFICATIONS if c not in frame.columns]
+    return kept.hstack([*missing, *added])
+
+
+def build(ctx: StageContext, *, imports: bool, sales: bool) -> LandedPlan:
+    """The chain for rows that import (or not) and sell (or not), from the rules in force."""
+    params = LandedParams.load(ctx, imports=imports, sales=sales)
+    reasons, notes = messages.reasons(params, ctx), messages.notes()
+    basis = basis_steps(params)
+    basis.append([messages.code(reasons).alias(CODES[0]), messages.code(notes).alias(CODES[1])])
+    carried = [pl.col(name) for name in (*CARRIED, *CODES)]
+    parts = tuple((*carried, *part_columns(params, part)) for part in PARTS)
+    texts = tuple(text for _, text in reasons), tuple(text for _, text in notes)
+    chain = Plan.of(chain_steps(params), TYPICAL)
+    return LandedPlan(Plan.of(basis, ()), parts, chain, *texts)
 
 
 def ranged(name: str, part: Part) -> str:
@@ -110,15 +135,13 @@ def ranged(name: str, part: Part) -> str:
     return name.removesuffix("_jpy") + f"_{part}_jpy"
 
 
-def _load_params(source: pl.DataFrame, ctx: StageContext) -> LandedParams:
-    """The parameters the rows need: import ones only if a row imports, margins if one sells."""
+def _needs(source: pl.DataFrame) -> tuple[bool, bool]:
+    """Whether any row imports (import parameters needed) and any imports for sale (margins)."""
     _, start = price_basis()
     imports = start.is_in(IMPORT_BASES).fill_null(False)
     business = pl.col("importer").is_in(BUSINESS_IMPORTERS).fill_null(False)
     flags = source.select(imports=imports.any(), sales=(imports & business).any())
-    return LandedParams.load(
-        ctx, imports=bool(flags["imports"].item()), sales=bool(flags["sales"].item())
-    )
+    return bool(flags["imports"].item()), bool(flags["sales"].item())
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 The chain is a list of steps; each step's expressions read only columns made by earlier steps,
 so the frame computes it column by column for every row at once (no per-row Python, and no
-expression tree that repeats its inputs). It runs once per part of the estimate ranges: the
-typical point writes the output columns, the low and high ends write ``<name>__low`` and
-``<name>__high`` scratch columns. A USD amount becomes yen at ``usd_jpy_used``, rounded half up.
+expression tree that repeats its inputs). The parts of the estimate ranges (typical, low, high)
+are rows of one stacked frame, each with its own ``part_columns``, so the chain is built once
+and runs over all three. A USD amount becomes yen at ``usd_jpy_used``, rounded half up.
 """
 
 from __future__ import annotations
@@ -95,108 +95,146 @@ def _suffix(part: Part) -> str:
     return "" if part == "typical" else f"_{part}"
 
 
-def chain_steps(params: LandedParams, part: Part) -> list[Step]:
-    """Every amount of the chain for one part of the ranges, as ordered steps of columns."""
-    b = Basis
+class PartInputs:
+    """The chain's inputs that differ between the parts of the ranges: ``part_columns``."""
 
-    def n(name: str) -> str:
-        return name if part == "typical" else f"{name}__{part}"
+    share = pl.col("__share")
+    body_m3 = pl.col("__body_m3")
+    ocean_rate = pl.col("__ocean_rate")
+    inland_rate = pl.col("__inland_rate")
+    premium_rate = pl.col("__premium_rate")
+    port = pl.col("__port")
+    brokerage = pl.col("__brokerage")
+    pdi = pl.col("__pdi")
+    margin_rate = pl.col("__margin_rate")
+    modifications = pl.col("__modifications")
+    rhd_cost = pl.col("__rhd_cost")
 
-    def c(name: str) -> pl.Expr:
-        return pl.col(n(name))
 
-    importer, fx, imports = pl.col("importer"), b.usd_jpy, pl.when(b.imports)
-    share = params.by_key(params.fob_share, importer, part)
-    body_m3 = params.by_key(params.volume_by_body, pl.col("body"), part)
-    ocean_rate = params.by_key(params.ocean_rate_usd, importer, part)
+#: Columns every part of the chain reads as they are (the basis and the plain inputs).
+CARRIED = (
+    "__jp",
+    "price_basis",
+    "__imports",
+    "usd_jpy_used",
+    "__business",
+    "__individual",
+    "__dims_m3",
+    "shipping_volume_basis",
+    "importer",
+    "price_usd",
+    "msrp_usd",
+    "jp_price_jpy",
+    "pathway_fixed_cost_jpy",
+    "pathway_unit_cost_jpy",
+    "volume",
+    "rhd_conversion",
+)
+
+
+def part_columns(params: LandedParams, part: Part) -> list[pl.Expr]:
+    """The inputs of one part of the ranges (``PartInputs``): its estimates and table entries."""
+    importer = pl.col("importer")
+    premium_rate = params.estimate(params.insurance_rate, part) * params.scalar(
+        params.insured_share
+    )
+    return [
+        params.by_key(params.fob_share, importer, part).alias("__share"),
+        params.by_key(params.volume_by_body, pl.col("body"), part).alias("__body_m3"),
+        params.by_key(params.ocean_rate_usd, importer, part).alias("__ocean_rate"),
+        params.by_key(params.inland_usd, importer, part).alias("__inland_rate"),
+        premium_rate.alias("__premium_rate"),
+        yen(params.estimate(params.port_handling, part)).alias("__port"),
+        yen(params.estimate(params.customs_brokerage, part)).alias("__brokerage"),
+        yen(params.estimate(params.pdi, part)).alias("__pdi"),
+        params.by_key(params.dealer_margin, importer, part).alias("__margin_rate"),
+        pl.col(f"modifications{_suffix(part)}_jpy").alias("__modifications"),
+        pl.col(f"rhd_conversion{_suffix(part)}_jpy").alias("__rhd_cost"),
+    ]
+
+
+def chain_steps(params: LandedParams) -> list[Step]:
+    """Every amount of the chain, as ordered steps of columns, for rows of any part."""
+    b, p = Basis, PartInputs
+    c = pl.col
+    fx, imports = b.usd_jpy, pl.when(b.imports)
     inland_usd = (
         pl.when(b.price_basis == "msrp")
-        .then(params.by_key(params.inland_usd, importer, part))
+        .then(p.inland_rate)
         .when(b.price_basis == "price_usd")
         .then(pl.lit(0.0))
     )
     fixed, units = pl.col("pathway_fixed_cost_jpy"), pl.col("volume")
-    rhd_cost = pl.col(f"rhd_conversion{_suffix(part)}_jpy")
-    premium_rate = params.estimate(params.insurance_rate, part) * params.scalar(
-        params.insured_share
-    )
     rates = {
         "duty": params.fraction(params.duty_rate),
         "national": params.fraction(params.national_rate),
         "local": params.fraction(params.local_rate),
         "sales": params.fraction(params.consumption_tax_rate),
     }
-    margin_rate = params.by_key(params.dealer_margin, importer, part)
     jp_price = pl.col("jp_price_jpy")
     return [
         [
             pl.when(b.price_basis == "price_usd")
             .then(pl.col("price_usd"))
             .when(b.price_basis == "msrp")
-            .then(pl.col("msrp_usd").cast(pl.Float64) * share)
+            .then(pl.col("msrp_usd").cast(pl.Float64) * p.share)
             .round(2)
-            .alias(n("fob_usd")),
-            inland_usd.alias(n("__inland_usd")),
-            imports.then(pl.coalesce(b.dims_m3, body_m3)).alias(n("shipping_volume_m3")),
+            .alias("fob_usd"),
+            inland_usd.alias("__inland_usd"),
+            imports.then(pl.coalesce(b.dims_m3, p.body_m3)).alias("shipping_volume_m3"),
         ],
         [
-            yen(c("fob_usd") * fx).alias(n("fob_jpy")),
-            yen(c("__inland_usd") * fx).alias(n("inland_freight_jpy")),
-            yen(c("shipping_volume_m3") * ocean_rate * fx).alias(n("ocean_freight_jpy")),
+            yen(c("fob_usd") * fx).alias("fob_jpy"),
+            yen(c("__inland_usd") * fx).alias("inland_freight_jpy"),
+            yen(c("shipping_volume_m3") * p.ocean_rate * fx).alias("ocean_freight_jpy"),
         ],
-        [(c("inland_freight_jpy") + c("ocean_freight_jpy")).alias(n("freight_jpy"))],
+        [(c("inland_freight_jpy") + c("ocean_freight_jpy")).alias("freight_jpy")],
         [
-            yen(premium_rate * (c("fob_jpy") + c("freight_jpy")).cast(pl.Float64)).alias(
-                n("insurance_jpy")
+            yen(p.premium_rate * (c("fob_jpy") + c("freight_jpy")).cast(pl.Float64)).alias(
+                "insurance_jpy"
             )
         ],
-        [(c("fob_jpy") + c("freight_jpy") + c("insurance_jpy")).alias(n("cif_jpy"))],
-        [tax.customs_value(c("cif_jpy")).alias(n("customs_value_jpy"))],
-        [tax.duty(c("customs_value_jpy"), rates["duty"]).alias(n("duty_jpy"))],
+        [(c("fob_jpy") + c("freight_jpy") + c("insurance_jpy")).alias("cif_jpy")],
+        [tax.customs_value(c("cif_jpy")).alias("customs_value_jpy")],
+        [tax.duty(c("customs_value_jpy"), rates["duty"]).alias("duty_jpy")],
         [
             tax.consumption_tax_base(c("customs_value_jpy"), c("duty_jpy")).alias(
-                n("import_tax_base_jpy")
+                "import_tax_base_jpy"
             )
         ],
         [
             tax.national_tax(c("import_tax_base_jpy"), rates["national"]).alias(
-                n("import_consumption_tax_national_jpy")
+                "import_consumption_tax_national_jpy"
             )
         ],
         [
             tax.local_tax(
                 c("import_consumption_tax_national_jpy"), rates["national"], rates["local"]
-            ).alias(n("import_consumption_tax_local_jpy")),
-            imports.then(yen(params.estimate(params.port_handling, part))).alias(
-                n("port_charges_jpy")
-            ),
-            imports.then(yen(params.estimate(params.customs_brokerage, part))).alias(
-                n("customs_brokerage_jpy")
-            ),
+            ).alias("import_consumption_tax_local_jpy"),
+            imports.then(p.port).alias("port_charges_jpy"),
+            imports.then(p.brokerage).alias("customs_brokerage_jpy"),
             # the route's fixed cost spread over the planned volume, rounded up, plus its unit cost
             imports.then((fixed + units - 1) // units + pl.col("pathway_unit_cost_jpy")).alias(
-                n("pathway_jpy")
+                "pathway_jpy"
             ),
-            imports.then(pl.col(f"modifications{_suffix(part)}_jpy")).alias(
-                n("__modifications_jpy")
-            ),
-            imports.then(pl.when(pl.col("rhd_conversion")).then(rhd_cost).otherwise(pl.lit(0)))
+            imports.then(p.modifications).alias("__modifications_jpy"),
+            imports.then(pl.when(pl.col("rhd_conversion")).then(p.rhd_cost).otherwise(pl.lit(0)))
             .cast(pl.Int64)
-            .alias(n("landed_rhd_conversion_jpy")),
-            imports.then(yen(params.estimate(params.pdi, part))).alias(n("pdi_jpy")),
+            .alias("landed_rhd_conversion_jpy"),
+            imports.then(p.pdi).alias("pdi_jpy"),
         ],
         [
             (
                 c("import_consumption_tax_national_jpy") + c("import_consumption_tax_local_jpy")
-            ).alias(n("import_consumption_tax_jpy")),
-            (c("port_charges_jpy") + c("customs_brokerage_jpy")).alias(n("port_handling_jpy")),
+            ).alias("import_consumption_tax_jpy"),
+            (c("port_charges_jpy") + c("customs_brokerage_jpy")).alias("port_handling_jpy"),
         ],
         [
             pl.when(b.business)
             .then(-c("import_consumption_tax_jpy"))
             .when(b.individual)
             .then(c("import_consumption_tax_jpy") * 0)
-            .alias(n("import_tax_credit_jpy")),
+            .alias("import_tax_credit_jpy"),
             pl.sum_horizontal(
                 c("port_handling_jpy"),
                 c("pathway_jpy"),
@@ -204,7 +242,7 @@ def chain_steps(params: LandedParams, part: Part) -> list[Step]:
                 c("landed_rhd_conversion_jpy"),
                 c("pdi_jpy"),
                 ignore_nulls=False,
-            ).alias(n("__domestic_jpy")),
+            ).alias("__domestic_jpy"),
         ],
         [
             pl.sum_horizontal(
@@ -214,21 +252,21 @@ def chain_steps(params: LandedParams, part: Part) -> list[Step]:
                 c("import_tax_credit_jpy"),
                 c("__domestic_jpy"),
                 ignore_nulls=False,
-            ).alias(n("landed_total_jpy"))
+            ).alias("landed_total_jpy")
         ],
         [
             pl.when(b.business)
-            .then(yen(c("landed_total_jpy").cast(pl.Float64) * margin_rate / (1 - margin_rate)))
+            .then(yen(c("landed_total_jpy").cast(pl.Float64) * p.margin_rate / (1 - p.margin_rate)))
             .when(b.individual)
             .then(c("landed_total_jpy") * 0)
-            .alias(n("dealer_margin_jpy"))
+            .alias("dealer_margin_jpy")
         ],
         [
             pl.when(b.business)
             .then(tax.times(c("landed_total_jpy") + c("dealer_margin_jpy"), rates["sales"]))
             .when(b.individual)  # no sale: tax on the services the individual buys in Japan
             .then(tax.times(c("__domestic_jpy"), rates["sales"]))
-            .alias(n("retail_consumption_tax_jpy"))
+            .alias("retail_consumption_tax_jpy")
         ],
         [
             pl.when(b.jp_comparable)
@@ -236,10 +274,10 @@ def chain_steps(params: LandedParams, part: Part) -> list[Step]:
             .otherwise(
                 c("landed_total_jpy") + c("dealer_margin_jpy") + c("retail_consumption_tax_jpy")
             )
-            .alias(n("retail_price_jpy")),
+            .alias("retail_price_jpy"),
             pl.when(b.jp_comparable)
             .then(jp_price - tax.tax_included(jp_price, rates["sales"]))
             .otherwise(c("landed_total_jpy") + c("dealer_margin_jpy"))
-            .alias(n("retail_price_ex_tax_jpy")),
+            .alias("retail_price_ex_tax_jpy"),
         ],
     ]

@@ -114,12 +114,14 @@ def code(messages: Sequence[Message]) -> pl.Expr:
     return pl.sum_horizontal(bits) if bits else pl.lit(0, dtype=pl.UInt64)
 
 
-def decode(codes: pl.Series, messages: Sequence[Message]) -> pl.Series:
+def decode(codes: pl.Series, texts: Sequence[str]) -> pl.Series:
     """The List(String) of messages each row's code stands for, built once per distinct code."""
     dtype = pl.List(pl.String())
+    if codes.len() == 1:
+        value = codes[0]
+        return pl.Series(codes.name, [[t for i, t in enumerate(texts) if value >> i & 1]], dtype)
     distinct = codes.unique().to_list()
     if not distinct:
         return pl.Series(codes.name, [], dtype=dtype)
-    texts = [text for _, text in messages]
     lists = [[t for i, t in enumerate(texts) if value >> i & 1] for value in distinct]
     return codes.replace_strict(distinct, lists, return_dtype=dtype)

@@ -20,13 +20,13 @@ from jpimport.stages.context import StageContext
 from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
-    because,
     estimate,
     find_for,
     lit_int,
     number,
     unknown,
 )
+from jpimport.stages.costs.cost_reasons import Reason, because
 
 PARKING_PREFECTURE = "ownership.parking.prefecture_monthly"
 PARKING_WARD = "ownership.parking.tokyo_ward_monthly"
@@ -53,17 +53,19 @@ class Running:
     km_per_l: pl.Expr
     km_per_year: pl.Expr
     estimates: dict[str, pl.Expr]
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
 
 def running(inputs: Inputs, ctx: StageContext) -> Running:
     """Parking, fuel and the estimate ranges of each row as of ``ctx.as_of``."""
-    reasons: list[pl.Expr] = []
-    parking = _parking(inputs, ctx, reasons)
-    km = _km_per_year(inputs, ctx, reasons)
-    grade = _grade(inputs, ctx, reasons)
-    price = _price(inputs, ctx, grade, reasons)
-    km_per_l = _km_per_l(inputs, ctx, reasons)
+    reasons: list[Reason] = []
+    columns = inputs.columns
+    parking = columns.temp("parking_monthly", _parking(inputs, ctx, reasons))
+    km = columns.temp("km_per_year", _km_per_year(inputs, ctx, reasons))
+    graded = _grade(inputs, ctx, reasons)
+    grade = columns.temp("fuel_grade", graded)
+    price = columns.temp("fuel_price", _price(inputs, ctx, graded, grade, reasons))
+    km_per_l = columns.temp("km_per_l", _km_per_l(inputs, ctx, reasons))
     electricity, kwh_per_km = _electricity(inputs, ctx, reasons)
     electric = pl.col("powertrain") == "ev"
     litres = km.cast(pl.Float64) / km_per_l
@@ -74,6 +76,7 @@ def running(inputs: Inputs, ctx: StageContext) -> Running:
         .floor()
         .cast(pl.Int64)
     )
+    fuel = columns.temp("fuel_cost", fuel)
     reasons += unknown(inputs, "powertrain")
     reasons.append(
         because(
@@ -97,7 +100,7 @@ def running(inputs: Inputs, ctx: StageContext) -> Running:
     )
 
 
-def _parking(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _parking(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """Monthly rent for the row's region: a Tokyo ward's figure, else its prefecture's."""
     region = pl.col("region")
     ward = region.str.starts_with("tokyo-")
@@ -113,7 +116,7 @@ def _parking(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Ex
     return rent
 
 
-def _km_per_year(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _km_per_year(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """The km_per_year option, else the sourced default."""
     default = find_for(ctx, KM_DEFAULT, inputs, pl.col("km_per_year").is_null())
     if default is None:
@@ -122,7 +125,7 @@ def _km_per_year(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> p
     return pl.col("km_per_year").fill_null(lit_int(number(default)))
 
 
-def _grade(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _grade(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """The Japanese fuel the engine is costed on (regular, premium, diesel or electric)."""
     fuel = pl.col("fuel")
     abroad = (pl.col("plant_country") != "JP") & (pl.col("powertrain") != "ev")
@@ -148,11 +151,13 @@ def _grade(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr
     return grade
 
 
-def _price(inputs: Inputs, ctx: StageContext, grade: pl.Expr, reasons: list[pl.Expr]) -> pl.Expr:
-    """Pump price of the grade (¥/L)."""
+def _price(
+    inputs: Inputs, ctx: StageContext, graded: pl.Expr, grade: pl.Expr, reasons: list[Reason]
+) -> pl.Expr:
+    """Pump price of the grade (¥/L): ``graded`` over the inputs, ``grade`` as a column."""
     chain: pl.Expr = pl.lit(None, dtype=pl.Float64)
     for name, parameter in PRICES.items():
-        value = find_for(ctx, parameter, inputs, grade == name)
+        value = find_for(ctx, parameter, inputs, graded == name)
         price = pl.lit(None if value is None else float(number(value)), dtype=pl.Float64)
         if value is None:
             reasons.append(because(grade == name, absent(ctx, parameter)))
@@ -160,7 +165,7 @@ def _price(inputs: Inputs, ctx: StageContext, grade: pl.Expr, reasons: list[pl.E
     return chain
 
 
-def _km_per_l(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _km_per_l(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """EPA combined mpg in km/L, else the Japanese WLTC value."""
     mpg = pl.col("epa_combined_mpg")
     factor = find_for(ctx, MPG, inputs, (mpg > 0) & (pl.col("powertrain") != "ev"))
@@ -175,7 +180,7 @@ def _km_per_l(inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]) -> pl.E
 
 
 def _electricity(
-    inputs: Inputs, ctx: StageContext, reasons: list[pl.Expr]
+    inputs: Inputs, ctx: StageContext, reasons: list[Reason]
 ) -> tuple[pl.Expr, pl.Expr]:
     """The electricity price (¥/kWh) and EPA consumption in kWh per km."""
     electric = pl.col("powertrain") == "ev"
@@ -193,11 +198,11 @@ def _electricity(
     return price, per_km
 
 
-def _range(ctx: StageContext, name: str, label: str, reasons: list[pl.Expr]) -> dict[str, pl.Expr]:
+def _range(ctx: StageContext, name: str, label: str, reasons: list[Reason]) -> dict[str, pl.Expr]:
     """Low/typical/high literals of an estimate range parameter (null when not in force)."""
     value: ParameterValue | None = ctx.find(name)
     if value is None:
-        reasons.append(pl.lit(absent(ctx, name)))
+        reasons.append(Reason(absent(ctx, name)))
         return {f"{label}_{p}": lit_int(None) for p in PARTS}
     spread = estimate(value)
     return {f"{label}_{p}": lit_int(spread.part(p)) for p in PARTS}

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from jpimport.stages.classify_plan import collect
 from jpimport.stages.costs.tax_automobile import AutomobileTax
 from jpimport.stages.costs.tax_weight import WeightTax
 
@@ -61,18 +62,11 @@ def helper_columns(auto: AutomobileTax, weight: WeightTax) -> dict[str, pl.Expr]
     }
 
 
-def by_year(
-    frame: pl.DataFrame, auto: AutomobileTax, weight: WeightTax, months_to_april: int
-) -> pl.DataFrame:
-    """Per-row sums over the ownership years: total, list by year, and the first year.
+def running_by_year(auto: AutomobileTax, weight: WeightTax, months_to_april: int) -> pl.Expr:
+    """The running cost of one ownership year (``YEAR``), from the ``HELPERS`` columns.
 
-    ``frame`` holds ``INDEX``, the ``HELPERS`` and ``CARRIED`` columns; the result has
-    ``INDEX``, ``ownership_running_jpy``, ``ownership_running_by_year_jpy`` and
-    ``first_year_running_jpy``. A null in any year makes the sums null.
+    Null where the year, the first inspection or the inspection interval is unknown.
     """
-    years = frame.select(
-        INDEX, *HELPERS, *CARRIED, pl.int_ranges(1, pl.col("ownership_years") + 1).alias(YEAR)
-    ).explode(YEAR)
     auto_y = replace(
         auto,
         standard=pl.col("_at_standard"),
@@ -106,15 +100,35 @@ def by_year(
         + pl.col("_fuel_year")
         + pl.when(inspection).then(at_inspection).otherwise(0)
     )
-    amount = running.cast(pl.Int64).alias("_running")
     valid = year.is_not_null() & first.is_not_null() & then.is_not_null()
-    per_year = years.with_columns(pl.when(valid).then(amount).alias("_running"))
+    return pl.when(valid).then(running.cast(pl.Int64))
+
+
+def by_year(frame: pl.DataFrame, running: pl.Expr) -> pl.DataFrame:
+    """Per-row sums over the ownership years: total, list by year, and the first year.
+
+    ``frame`` holds the ``HELPERS`` and ``CARRIED`` columns; the result has, row for row,
+    ``ownership_running_jpy``, ``ownership_running_by_year_jpy`` and ``first_year_running_jpy``.
+    A null in any year makes the sums null.
+    """
     value = pl.col("_running")
-    return per_year.group_by(INDEX).agg(
-        pl.when(value.is_null().any())
-        .then(None)
-        .otherwise(value.sum())
-        .alias("ownership_running_jpy"),
-        value.sort_by(YEAR).alias("ownership_running_by_year_jpy"),
-        value.filter(pl.col(YEAR) == 1).first().alias("first_year_running_jpy"),
+    totals = collect(
+        frame.lazy()
+        .select(*HELPERS, *CARRIED, pl.int_ranges(1, pl.col("ownership_years") + 1).alias(YEAR))
+        .with_row_index(INDEX)
+        .explode(YEAR)
+        .with_columns(running.alias("_running"))
+        .group_by(INDEX, maintain_order=True)
+        .agg(
+            pl.when(value.is_null().any())
+            .then(None)
+            .otherwise(value.sum())
+            .alias("ownership_running_jpy"),
+            value.alias("ownership_running_by_year_jpy"),
+            value.filter(pl.col(YEAR) == 1).first().alias("first_year_running_jpy"),
+        )
     )
+    if totals.height != frame.height:  # no years at all (ownership_years below 1): all null
+        rows = pl.DataFrame({INDEX: pl.int_range(frame.height, dtype=pl.UInt32, eager=True)})
+        totals = rows.join(totals, on=INDEX, how="left", maintain_order="left")
+    return totals.drop(INDEX)

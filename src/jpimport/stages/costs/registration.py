@@ -9,19 +9,24 @@ and ``reg_total_jpy`` is the sum of the six parts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from jpimport.stages.classify_plan import Plan
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs.cost_inputs import (
     SCALE,
     Inputs,
+    cost_plan,
+    input_frame,
     lit_int,
-    reason_list,
+    provided,
     strict_sum,
     unknown,
 )
+from jpimport.stages.costs.cost_reasons import ReasonCodes, pack
 from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
 from jpimport.stages.costs.registration_fees import registration_fees
 from jpimport.stages.costs.tax_automobile import automobile_tax, registration_amount
@@ -55,11 +60,26 @@ COLUMNS = (
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the registration cost columns to every row."""
-    inputs = Inputs.of(frame)
-    data = inputs.data
+    data = input_frame(frame)
+    built = cost_plan(ctx, f"costs.{NAME}", provided(frame), data, build)
+    added = built.plan.collect(data)
+    reasons = built.reasons.decode(added, "registration_reasons")
+    return frame.with_columns(added.with_columns(reasons).select(COLUMNS).get_columns())
+
+
+@dataclass(frozen=True)
+class RegistrationPlan:
+    """The registration columns as layers, and where each row's reasons are packed."""
+
+    plan: Plan
+    reasons: ReasonCodes
+
+
+def build(ctx: StageContext, inputs: Inputs) -> RegistrationPlan:
+    """The registration columns as layers, for the rules in force and the lookups rows need."""
     acquisition = environmental_performance_tax(inputs, ctx)
     annual_tax = automobile_tax(inputs, ctx)
-    auto_amount, months, kei_note = registration_amount(annual_tax, ctx)
+    auto_amount, months, kei_note = registration_amount(annual_tax, ctx, inputs)
     weight = weight_tax(inputs, ctx)
     insurance = compulsory_insurance(inputs, ctx)
     fees = registration_fees(inputs, ctx)
@@ -81,18 +101,23 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
         *insurance.reasons,
         *fees.reasons,
     ]
-    added = data.with_columns(
-        *(expr.cast(pl.Int64).alias(name) for name, expr in parts.items()),
-        (acquisition.rate_scaled / SCALE).alias("reg_environmental_performance_tax_rate"),
-        acquisition.base_jpy.cast(pl.Int64).alias("reg_environmental_performance_tax_base_jpy"),
-        attainment_pct(inputs, ctx).alias("fuel_economy_attainment_pct"),
-        lit_int(months).alias("reg_automobile_tax_months"),
-        insured_months.cast(pl.Int64).alias("reg_compulsory_insurance_months"),
-        fees.recycling["low"].alias("reg_recycling_low_jpy"),
-        fees.recycling["high"].alias("reg_recycling_high_jpy"),
-        reason_list(reasons).alias("registration_reasons"),
-    ).with_columns(strict_sum(pl.col(p) for p in PARTS).alias("reg_total_jpy"))
-    return frame.with_columns(added.select(COLUMNS).get_columns())
+    columns = inputs.columns
+    for name, expr in parts.items():
+        columns.column(name, expr.cast(pl.Int64))
+    extra = {
+        "reg_environmental_performance_tax_rate": acquisition.rate_scaled / SCALE,
+        "reg_environmental_performance_tax_base_jpy": acquisition.base_jpy.cast(pl.Int64),
+        "fuel_economy_attainment_pct": attainment_pct(inputs, ctx),
+        "reg_automobile_tax_months": lit_int(months),
+        "reg_compulsory_insurance_months": insured_months.cast(pl.Int64),
+        "reg_recycling_low_jpy": fees.recycling["low"],
+        "reg_recycling_high_jpy": fees.recycling["high"],
+        "reg_total_jpy": strict_sum(pl.col(p) for p in PARTS),
+    }
+    for name, expr in extra.items():
+        columns.column(name, expr)
+    codes = pack(columns, "registration_reasons", reasons)
+    return RegistrationPlan(Plan.of(columns.layers(), COLUMNS), codes)
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

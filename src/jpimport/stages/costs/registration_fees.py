@@ -17,12 +17,12 @@ from jpimport.stages.context import StageContext
 from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
-    because,
     entry_number,
     estimate,
     lit_int,
     unknown,
 )
+from jpimport.stages.costs.cost_reasons import Reason, because
 
 PREFIX = "fees."
 REGISTRATION = PREFIX + "registration_stamp"
@@ -40,7 +40,7 @@ class RegistrationFees:
 
     fees_jpy: pl.Expr
     recycling: dict[Part, pl.Expr]
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
 
 def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
@@ -58,7 +58,7 @@ def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
     fees = lit_int(None)
     if stamp is None or check is None or plates is None or garage is None:
         pairs = ((REGISTRATION, stamp), (INSPECTION, check), (PLATES, plates), (GARAGE, garage))
-        reasons += [pl.lit(absent(ctx, name)) for name, value in pairs if value is None]
+        reasons += [Reason(absent(ctx, name)) for name, value in pairs if value is None]
     else:
         registration = (
             pl.when(certified)
@@ -85,5 +85,5 @@ def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
         else:
             recycling[part] = recycling_value.table_expr(size, part=part).cast(pl.Int64)
     if recycling_value is None:
-        reasons.append(pl.lit(absent(ctx, RECYCLING)))
+        reasons.append(Reason(absent(ctx, RECYCLING)))
     return RegistrationFees(fees_jpy=fees, recycling=recycling, reasons=reasons)

@@ -22,7 +22,6 @@ from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
     age_at_registration,
-    because,
     entry_number,
     find_for,
     fiscal_months_after,
@@ -32,6 +31,7 @@ from jpimport.stages.costs.cost_inputs import (
     unknown,
     use_rounding,
 )
+from jpimport.stages.costs.cost_reasons import Reason, because
 
 PREFIX = "taxes.automobile_tax."
 PASSENGER = PREFIX + "passenger_by_displacement"
@@ -56,7 +56,7 @@ class AutomobileTax:
     aged_from_months: pl.Expr
     relief: pl.Expr
     age_at_registration_months: pl.Expr
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
     def at_age(self, age_months: pl.Expr) -> pl.Expr:
         """The full-year tax for a 1 April on which the vehicle is ``age_months`` old."""
@@ -72,17 +72,21 @@ def displacement() -> pl.Expr:
 def automobile_tax(inputs: Inputs, ctx: StageContext) -> AutomobileTax:
     """The automobile tax of each row at the rates for a registration on ``ctx.as_of``."""
     size, use, seats = pl.col("size_class"), pl.col("use"), pl.col("seats")
-    payload, cc = pl.col("declared_payload_used_kg"), displacement()
+    payload = pl.col("declared_payload_used_kg")
     registered = size.is_in(REGISTERED)
     passenger_row = registered & (use == "passenger")
     cargo_row = registered & (use == "cargo")
+    columns = inputs.columns
+    cc = columns.temp("cc", displacement())
+    passengers = columns.temp("passenger_row", passenger_row)
+    cargos = columns.temp("cargo_row", cargo_row)
     reasons = [*unknown(inputs, "size_class", "use")]
 
     passenger_value = find_for(ctx, PASSENGER, inputs, passenger_row)
     passenger = passenger_value.expr(cc) if passenger_value else lit_int(None)
     if passenger_value is None:
-        reasons.append(because(passenger_row, absent(ctx, PASSENGER)))
-    reasons.append(because(passenger_row & cc.is_null(), "displacement_cc unknown"))
+        reasons.append(because(passengers, absent(ctx, PASSENGER)))
+    reasons.append(because(passengers & cc.is_null(), "displacement_cc unknown"))
 
     cargo_value = find_for(ctx, CARGO, inputs, cargo_row)
     combined_value = find_for(ctx, COMBINED, inputs, cargo_row & (seats >= 4))
@@ -99,16 +103,16 @@ def automobile_tax(inputs: Inputs, ctx: StageContext) -> AutomobileTax:
         modelled = payload <= top if top is not None else pl.lit(True)
         cargo = pl.when(modelled).then(cargo_value.expr(payload) + surcharge)
         if top is not None:
-            over = cargo_row & (payload > top)
+            over = cargos & (payload > top)
             reasons.append(
                 because(over, f"declared load over {top:g} kg: the per-tonne rate is not modelled")
             )
-        reasons += unknown(inputs, "declared_payload_used_kg", "seats", where=cargo_row)
-        reasons.append(because(cargo_row & (seats >= 4) & cc.is_null(), "displacement_cc unknown"))
+        reasons += unknown(inputs, "declared_payload_used_kg", "seats", where=cargos)
+        reasons.append(because(cargos & (seats >= 4) & cc.is_null(), "displacement_cc unknown"))
     if cargo_value is None:
-        reasons.append(because(cargo_row, absent(ctx, CARGO)))
+        reasons.append(because(cargos, absent(ctx, CARGO)))
     if combined_value is None:
-        reasons.append(because(cargo_row & (seats >= 4), absent(ctx, COMBINED)))
+        reasons.append(because(cargos & (seats >= 4), absent(ctx, COMBINED)))
 
     kei_value = find_for(ctx, KEI, inputs, size == "kei")
     kei_standard, kei_aged = lit_int(None), lit_int(None)
@@ -125,24 +129,27 @@ def automobile_tax(inputs: Inputs, ctx: StageContext) -> AutomobileTax:
     standard = (
         pl.when(size == "kei")
         .then(kei_standard)
-        .when(passenger_row)
+        .when(passengers)
         .then(passenger)
-        .when(cargo_row)
+        .when(cargos)
         .then(cargo)
         .otherwise(lit_int(None))
     )
+    standard = columns.temp("at_standard", standard)
     aged, aged_from = _aged(ctx, standard, kei_aged, reasons)
     return AutomobileTax(
         standard=standard,
-        aged=aged,
-        aged_from_months=aged_from,
-        relief=_relief(inputs, ctx, passenger_row, cc),
-        age_at_registration_months=_age_basis(ctx, reasons),
+        aged=columns.temp("at_aged", aged),
+        aged_from_months=columns.temp("at_aged_from", aged_from),
+        relief=columns.temp("at_relief", _relief(inputs, ctx, passenger_row, cc)),
+        age_at_registration_months=columns.temp("at_age0", _age_basis(ctx, reasons)),
         reasons=reasons,
     )
 
 
-def registration_amount(tax: AutomobileTax, ctx: StageContext) -> tuple[pl.Expr, int, pl.Expr]:
+def registration_amount(
+    tax: AutomobileTax, ctx: StageContext, inputs: Inputs
+) -> tuple[pl.Expr, int, Reason]:
     """The tax for the months after registration to March, truncated to ¥100; kei: ¥0.
 
     Tokyo tax bureau: 年額 × 課税される月数/12, 100円未満切捨て, months counted from the month
@@ -150,7 +157,7 @@ def registration_amount(tax: AutomobileTax, ctx: StageContext) -> tuple[pl.Expr,
     """
     use_rounding(ctx, LOCAL_TAX_AMOUNT)
     months = fiscal_months_after(ctx.as_of)
-    full_year = tax.at_age(tax.age_at_registration_months)
+    full_year = inputs.columns.temp("at_first_year", tax.at_age(tax.age_at_registration_months))
     prorated = local_tax_amount_expr(full_year * months // 12)
     kei = pl.col("size_class") == "kei"
     amount = pl.when(kei).then(lit_int(0)).otherwise(prorated)
@@ -171,14 +178,14 @@ def _by_use(passenger: int | float, cargo: int | float) -> pl.Expr:
 
 
 def _aged(
-    ctx: StageContext, standard: pl.Expr, kei_aged: pl.Expr, reasons: list[pl.Expr]
+    ctx: StageContext, standard: pl.Expr, kei_aged: pl.Expr, reasons: list[Reason]
 ) -> tuple[pl.Expr, pl.Expr]:
     """The surcharged amount and the age (months) from which it applies; null: never applies."""
     rate_value, years_value = ctx.find(SURCHARGE_RATE), ctx.find(SURCHARGE_YEARS)
     if rate_value is None or years_value is None:
         for name, value in ((SURCHARGE_RATE, rate_value), (SURCHARGE_YEARS, years_value)):
             if value is None:
-                reasons.append(pl.lit("age surcharge not applied: " + absent(ctx, name)))
+                reasons.append(Reason("age surcharge not applied: " + absent(ctx, name)))
         return lit_int(None), lit_int(None)
     use, powertrain = pl.col("use"), pl.col("powertrain")
     rate = (
@@ -210,10 +217,10 @@ def _relief(inputs: Inputs, ctx: StageContext, passenger_row: pl.Expr, cc: pl.Ex
     return pl.when(eligible).then(value.expr(cc)).otherwise(lit_int(None))
 
 
-def _age_basis(ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _age_basis(ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """Age in months at registration, counted as the age-basis parameter says."""
     value = ctx.find(AGE_BASIS)
     if value is None:
-        reasons.append(pl.lit(absent(ctx, AGE_BASIS)))
+        reasons.append(Reason(absent(ctx, AGE_BASIS)))
         return lit_int(None)
     return age_at_registration(text(value), ctx.as_of)

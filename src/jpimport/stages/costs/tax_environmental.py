@@ -26,7 +26,6 @@ from jpimport.stages.costs.cost_inputs import (
     Inputs,
     abolished,
     absent,
-    because,
     find_for,
     lit_int,
     number,
@@ -34,6 +33,7 @@ from jpimport.stages.costs.cost_inputs import (
     unknown,
     use_rounding,
 )
+from jpimport.stages.costs.cost_reasons import Reason, because
 from jpimport.stages.costs.tax_fuel_economy import attainment_pct
 
 PREFIX = "taxes.environmental_performance_tax."
@@ -53,7 +53,7 @@ class Acquisition:
     amount_jpy: pl.Expr
     rate_scaled: pl.Expr
     base_jpy: pl.Expr
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
 
 def environmental_performance_tax(inputs: Inputs, ctx: StageContext) -> Acquisition:
@@ -65,7 +65,7 @@ def environmental_performance_tax(inputs: Inputs, ctx: StageContext) -> Acquisit
     if top is None or ratio is None or threshold is None:
         missing = [n for n, v in ((TOP, top), (RATIO, ratio), (THRESHOLD, threshold)) if v is None]
         null = pl.lit(None, dtype=pl.Int64)
-        return Acquisition(null, null, null, [pl.lit(absent(ctx, n)) for n in missing])
+        return Acquisition(null, null, null, [Reason(absent(ctx, n)) for n in missing])
     use_rounding(ctx, LOCAL_TAX_BASE, LOCAL_TAX_AMOUNT)
     powertrain, size, use = pl.col("powertrain"), pl.col("size_class"), pl.col("use")
     wltc, attainment = pl.col("jp_wltc_km_per_l"), attainment_pct(inputs, ctx)
@@ -79,8 +79,12 @@ def environmental_performance_tax(inputs: Inputs, ctx: StageContext) -> Acquisit
         .then(top_rate)
         .otherwise((graded.expr(attainment) * SCALE).round(0).cast(pl.Int64))
     )
-    price = _price_before_consumption_tax(inputs, ctx)
-    base = local_tax_base_expr(price * scaled(float(number(ratio))) // SCALE)
+    columns = inputs.columns
+    rate = columns.temp("ept_rate", rate)
+    price = columns.temp("ept_price", _price_before_consumption_tax(inputs, ctx))
+    base = columns.temp(
+        "ept_base", local_tax_base_expr(price * scaled(float(number(ratio))) // SCALE)
+    )
     amount = (
         pl.when(rate == 0)
         .then(lit_int(0))
@@ -139,10 +143,10 @@ def _price_before_consumption_tax(inputs: Inputs, ctx: StageContext) -> pl.Expr:
 
 def _not_in_force(ctx: StageContext) -> Acquisition:
     """After the abolition the tax is ¥0 (said in the reasons); before any record, unknown."""
-    why = pl.lit(absent(ctx, RATE))
+    why = Reason(absent(ctx, RATE))
     if abolished(ctx, RATE):
         zero = lit_int(0)
-        note = pl.lit("environmental performance tax abolished: ¥0 (" + absent(ctx, RATE) + ")")
+        note = Reason("environmental performance tax abolished: ¥0 (" + absent(ctx, RATE) + ")")
         return Acquisition(zero, zero, lit_int(None), [note])
     null = lit_int(None)
     return Acquisition(null, null, null, [why])

@@ -35,4 +35,4 @@ def attainment_pct(inputs: Inputs, ctx: StageContext) -> pl.Expr:
     if standard is None:
         return pl.lit(None, dtype=pl.Int64)
     ratio = pl.col("jp_wltc_km_per_l") / standard * 100
-    return ratio.round(6).floor().cast(pl.Int64)
+    return inputs.columns.temp("attainment_pct", ratio.round(6).floor().cast(pl.Int64))

@@ -20,7 +20,6 @@ from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
     age_at_registration,
-    because,
     entry_number,
     find_for,
     lit_int,
@@ -28,6 +27,7 @@ from jpimport.stages.costs.cost_inputs import (
     text,
     unknown,
 )
+from jpimport.stages.costs.cost_reasons import Reason, because
 from jpimport.stages.costs.tax_fuel_economy import attainment_pct
 
 PREFIX = "taxes.weight_tax."
@@ -65,7 +65,7 @@ class WeightTax:
     exempt_new: pl.Expr
     relief_pct: pl.Expr
     age_at_registration_months: pl.Expr
-    reasons: list[pl.Expr]
+    reasons: list[Reason]
 
     def per_year_at(self, age_months: pl.Expr) -> pl.Expr:
         """The yearly amount for a vehicle ``age_months`` old (no eco relief)."""
@@ -108,9 +108,12 @@ def weight_tax(inputs: Inputs, ctx: StageContext) -> WeightTax:
     size, use, powertrain = pl.col("size_class"), pl.col("use"), pl.col("powertrain")
     registered = size.is_in(("small", "ordinary"))
     passenger_row, cargo_row = registered & (use == "passenger"), registered & (use == "cargo")
+    columns = inputs.columns
+    passengers = columns.temp("passenger_row", passenger_row)
+    cargos = columns.temp("cargo_row", cargo_row)
     reasons = [*unknown(inputs, "size_class", "use")]
-    reasons += unknown(inputs, "curb_weight_kg", where=passenger_row)
-    reasons += unknown(inputs, "jp_gross_weight_kg", where=cargo_row)
+    reasons += unknown(inputs, "curb_weight_kg", where=passengers)
+    reasons += unknown(inputs, "jp_gross_weight_kg", where=cargos)
     none = lit_int(None)
     amounts: dict[str, list[pl.Expr]] = {k: [] for k in ("standard", "aged_13", "aged_18", "base")}
 
@@ -124,15 +127,15 @@ def weight_tax(inputs: Inputs, ctx: StageContext) -> WeightTax:
         std, a13, a18, base = (
             steps * entry_number(passenger, k) for k in ("standard", "aged_13", "aged_18", "base")
         )
-        add(passenger_row, (std, a13, a18, base))
+        add(passengers, (std, a13, a18, base))
     else:
-        reasons.append(because(passenger_row, absent(ctx, PASSENGER)))
+        reasons.append(because(passengers, absent(ctx, PASSENGER)))
 
     cargo = find_for(ctx, CARGO, inputs, cargo_row)
     light_max = find_for(ctx, CARGO_LIGHT, inputs, cargo_row)
     if cargo is not None and light_max is not None:
         gross = pl.col("jp_gross_weight_kg")
-        steps = weight_steps(gross, TONNE_KG)
+        steps = columns.temp("wt_cargo_steps", weight_steps(gross, TONNE_KG))
         light = gross <= number(light_max)
 
         def rate(band: str) -> pl.Expr:
@@ -143,7 +146,7 @@ def weight_tax(inputs: Inputs, ctx: StageContext) -> WeightTax:
             return steps * pl.when(light).then(lit_int(lighter)).otherwise(lit_int(heavy))
 
         add(
-            cargo_row,
+            cargos,
             (
                 rate("standard"),
                 rate("aged_13"),
@@ -154,7 +157,7 @@ def weight_tax(inputs: Inputs, ctx: StageContext) -> WeightTax:
     else:
         for name, value in ((CARGO, cargo), (CARGO_LIGHT, light_max)):
             if value is None:
-                reasons.append(because(cargo_row, absent(ctx, name)))
+                reasons.append(because(cargos, absent(ctx, name)))
 
     kei = find_for(ctx, KEI, inputs, size == "kei")
     if kei is not None:
@@ -169,27 +172,29 @@ def weight_tax(inputs: Inputs, ctx: StageContext) -> WeightTax:
     else:
         reasons.append(because(size == "kei", absent(ctx, KEI)))
 
-    picked = {k: pl.coalesce(v) if v else none for k, v in amounts.items()}
+    picked = {k: columns.temp(f"wt_{k}", pl.coalesce(v) if v else none) for k, v in amounts.items()}
     electric = powertrain.is_in(ELECTRIC).fill_null(False)
     exempt = find_for(ctx, EXEMPT, inputs, electric)
-    exempt_new = electric & pl.lit(bool(exempt.value) if exempt is not None else False)
+    electrics = columns.temp("wt_electric", electric)
+    exempt_new = electrics & pl.lit(bool(exempt.value) if exempt is not None else False)
     if exempt is None:
-        reasons.append(because(electric, absent(ctx, EXEMPT) + ": base rate applied"))
+        reasons.append(because(electrics, absent(ctx, EXEMPT) + ": base rate applied"))
+    relief = _relief_pct(inputs, ctx, passenger_row, reasons)
     return WeightTax(
         standard=picked["standard"],
         aged_13=picked["aged_13"],
         aged_18=picked["aged_18"],
         base=picked["base"],
-        electric=electric,
-        exempt_new=exempt_new,
-        relief_pct=_relief_pct(inputs, ctx, passenger_row, reasons),
-        age_at_registration_months=_age_basis(ctx, reasons),
+        electric=electrics,
+        exempt_new=columns.temp("wt_exempt", exempt_new),
+        relief_pct=columns.temp("wt_relief_pct", relief),
+        age_at_registration_months=columns.temp("wt_age0", _age_basis(ctx, reasons)),
         reasons=reasons,
     )
 
 
 def _relief_pct(
-    inputs: Inputs, ctx: StageContext, passenger_row: pl.Expr, reasons: list[pl.Expr]
+    inputs: Inputs, ctx: StageContext, passenger_row: pl.Expr, reasons: list[Reason]
 ) -> pl.Expr:
     """Eco-car relief at new registration in whole percent (0 without a Japanese WLTC value)."""
     wltc = pl.col("jp_wltc_km_per_l")
@@ -202,17 +207,20 @@ def _relief_pct(
     )
     eligible = passenger_row & combustion & wltc.is_not_null()
     eco = find_for(ctx, ECO, inputs, eligible)
+    eligibles = (
+        inputs.columns.temp("passenger_row", passenger_row) & combustion & wltc.is_not_null()
+    )
     if eco is None:
-        reasons.append(because(eligible, absent(ctx, ECO)))
+        reasons.append(because(eligibles, absent(ctx, ECO)))
         return lit_int(0)
     graded = (eco.expr(attainment_pct(inputs, ctx)) * 100).round(0).cast(pl.Int64)
-    return pl.when(eligible).then(graded.fill_null(0)).otherwise(lit_int(0))
+    return pl.when(eligibles).then(graded.fill_null(0)).otherwise(lit_int(0))
 
 
-def _age_basis(ctx: StageContext, reasons: list[pl.Expr]) -> pl.Expr:
+def _age_basis(ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """Age in months at registration for the 13- and 18-year rates."""
     value = ctx.find(AGE_BASIS)
     if value is None:
-        reasons.append(pl.lit(absent(ctx, AGE_BASIS)))
+        reasons.append(Reason(absent(ctx, AGE_BASIS)))
         return lit_int(None)
     return age_at_registration(text(value), ctx.as_of)
