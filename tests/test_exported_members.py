@@ -5,6 +5,7 @@ import jpimport
 EXPECTED = {
     "Assessment",
     "assess",
+    "assess_frame",
     "DataError",
     "InputError",
     "JpImportError",

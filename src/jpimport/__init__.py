@@ -25,6 +25,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from jpimport.assessment import Assessment, assess
+    from jpimport.batch.api import assess_frame
     from jpimport.vehicles.catalog import get_vehicle
     from jpimport.vehicles.catalog import load_catalog as catalog
     from jpimport.vehicles.files import load_vehicles
@@ -46,6 +47,7 @@ __all__ = [
     "VinError",
     "__version__",
     "assess",
+    "assess_frame",
     "catalog",
     "decode_vin",
     "get_vehicle",
@@ -54,6 +56,7 @@ __all__ = [
 
 _LAZY: dict[str, tuple[str, str]] = {
     "assess": ("jpimport.assessment", "assess"),
+    "assess_frame": ("jpimport.batch.api", "assess_frame"),
     "Assessment": ("jpimport.assessment", "Assessment"),
     "catalog": ("jpimport.vehicles.catalog", "load_catalog"),
     "get_vehicle": ("jpimport.vehicles.catalog", "get_vehicle"),

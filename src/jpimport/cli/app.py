@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from jpimport import __version__
-from jpimport.cli import assess_cmd, catalog_cmd, report_cmd, rules_cmd, vin_cmd
+from jpimport.cli import assess_cmd, batch_cmd, catalog_cmd, report_cmd, rules_cmd, vin_cmd
 
 app = typer.Typer(
     name="jpimport",
@@ -22,6 +22,7 @@ app.command(name="assess")(assess_cmd.assess)
 app.add_typer(rules_cmd.app, name="rules")
 app.command(name="lineup")(report_cmd.lineup)
 app.command(name="compare")(report_cmd.compare)
+app.command(name="batch")(batch_cmd.batch)
 
 
 def _version(value: bool) -> None:

@@ -65,9 +65,29 @@ def _bracket_chain(
 
 
 def table_expr(column: pl.Expr, mapping: Mapping[str | int, Plain]) -> pl.Expr:
-    """Each key in the column mapped through the table; keys it lacks, and nulls, give null."""
+    """Each key in the column mapped through the table; keys it lacks, and nulls, give null.
+
+    Text keys are looked up by casting the column to an Enum of the keys (whose position picks
+    the value), whole-number keys by a search of the sorted keys: both are small expressions,
+    quick to plan, and no slower per row than a hash lookup.
+    """
     if not mapping:
         raise ValueError("a table needs at least one entry")
     dtype = dtype_of(list(mapping.values()))
+    keys = list(mapping.keys())
     values = pl.Series(list(mapping.values()), dtype=dtype, strict=False)
-    return column.replace_strict(list(mapping.keys()), values, default=None, return_dtype=dtype)
+    if all(isinstance(k, str) for k in keys):
+        position = column.cast(pl.Enum([str(k) for k in keys]), strict=False).to_physical()
+        return pl.lit(values).gather(position)
+    if all(isinstance(k, int) and not isinstance(k, bool) for k in keys):
+        return _sorted_lookup(column, [int(k) for k in keys], values)
+    return column.replace_strict(keys, values, default=None, return_dtype=dtype)
+
+
+def _sorted_lookup(column: pl.Expr, keys: list[int], values: pl.Series) -> pl.Expr:
+    """``table_expr`` for whole-number keys: the key's place among the sorted keys, if there."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = pl.lit(pl.Series([keys[i] for i in order], dtype=pl.Int64))
+    place = ordered.search_sorted(column, side="left").clip(upper_bound=len(keys) - 1)
+    found = ordered.gather(place) == column
+    return pl.when(found).then(pl.lit(values.gather(order)).gather(place))

@@ -15,10 +15,11 @@ from typing import Any
 import polars as pl
 
 from jpimport.stages.classify_licence import licence_columns
-from jpimport.stages.classify_plan import Plan
+from jpimport.stages.classify_plan import Plan, memo_key
 from jpimport.stages.classify_plate import inspection_columns, plate_columns
 from jpimport.stages.classify_rules import StagePart, stage_plan
 from jpimport.stages.classify_size import size_columns
+from jpimport.stages.classify_text import for_rows, row_mode
 from jpimport.stages.classify_toll import toll_columns
 from jpimport.stages.classify_use import use_columns, weight_columns
 from jpimport.stages.context import StageContext
@@ -88,14 +89,17 @@ COLUMNS = (
 )
 
 
-def plan(ctx: StageContext) -> Plan:
-    """The stage's layers for the rules in force on ``ctx.as_of`` (built once per date)."""
-    return stage_plan(STEPS, ctx)
+def plan(ctx: StageContext, rows: int = 1) -> Plan:
+    """The stage's layers for the rules in force on ``ctx.as_of``, suited to ``rows`` rows."""
+    with for_rows(rows):
+        return stage_plan(STEPS, ctx)
 
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the classification columns to every row, step by step, in one query."""
-    return ctx.memo(NAME, plan).run(frame)
+    rows = frame.height
+    key = memo_key(ctx, f"{NAME}|{row_mode(rows)}")
+    return ctx.memo(key, lambda c: plan(c, rows)).run(frame)
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,9 +19,14 @@ from jpimport.stages.context import StageContext
 
 CLASS_ORDER = ("standard", "semi_medium", "medium")
 
+GROSS_TEXT = "__classify_gross_text"
+LOAD_TEXT = "__classify_load_text"
+
 gross_col = pl.col("jp_gross_weight_kg")
 load_col = pl.col("declared_payload_used_kg")
 seats_col = pl.col("seats")
+gross_text = pl.col(GROSS_TEXT)
+load_text = pl.col(LOAD_TEXT)
 
 
 @dataclass(frozen=True)
@@ -85,14 +90,12 @@ def _beyond_standard(limits: LicenceLimits) -> pl.Expr:
         pl.when(gross_col >= gross).then(
             pl.concat_str(
                 pl.lit("gross weight "),
-                int_text(gross_col),
+                gross_text,
                 pl.lit(f" kg ≥ {number_text(gross)} kg"),
             )
         ),
         pl.when(load_col >= load).then(
-            pl.concat_str(
-                pl.lit("load "), int_text(load_col), pl.lit(f" kg ≥ {number_text(load)} kg")
-            )
+            pl.concat_str(pl.lit("load "), load_text, pl.lit(f" kg ≥ {number_text(load)} kg"))
         ),
         pl.when(seats_col > seats).then(
             pl.concat_str(pl.lit("seats "), seats_col.cast(pl.String), pl.lit(f" > {seats}"))
@@ -124,9 +127,9 @@ def licence_columns(ctx: StageContext) -> Layers:
         .then(
             pl.concat_str(
                 pl.lit("gross weight "),
-                int_text(gross_col),
+                gross_text,
                 pl.lit(" kg, load "),
-                int_text(load_col),
+                load_text,
                 pl.lit(" kg, "),
                 seats_col.cast(pl.String),
                 pl.lit(f" seats: {scope}"),
@@ -148,6 +151,8 @@ def licence_columns(ctx: StageContext) -> Layers:
         [
             chain.otherwise(pl.lit("large")).alias("licence"),
             most_load.alias("max_declared_payload_under_3500_kg"),
+            int_text(gross_col).alias(GROSS_TEXT),
+            int_text(load_col).alias(LOAD_TEXT),
         ],
         [reason.alias("licence_reason")],
     ]

@@ -9,10 +9,15 @@ columns (named with a leading ``__``) are dropped from the result.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
+
+from jpimport.rules import RuleStore
+from jpimport.stages.context import StageContext
 
 Layer = list[pl.Expr]
 Layers = list[Layer]
@@ -25,9 +30,33 @@ TEMP = "__"
 OPTIMIZATIONS = pl.QueryOptFlags.none()
 
 
+#: A number per rule store, never reused (an ``id`` can be, once a store is collected).
+_STORES: weakref.WeakKeyDictionary[RuleStore, int] = weakref.WeakKeyDictionary()
+_COUNT = itertools.count()
+
+
+def memo_key(ctx: StageContext, key: str) -> str:
+    """``key`` for ``ctx.memo``, made unique to the context's rule store object.
+
+    The memo tells rule stores apart by ``id``, which a new store can take over from one that
+    has been collected (tests build many); the store's own number keeps their plans apart.
+    """
+    number = _STORES.get(ctx.rules)
+    if number is None:
+        number = _STORES[ctx.rules] = next(_COUNT)
+    return f"{key}#{number}"
+
+
 def collect(lazy: pl.LazyFrame) -> pl.DataFrame:
     """Run a stage's query in memory."""
     return lazy.collect(engine="in-memory", optimizations=OPTIMIZATIONS)
+
+
+def attach(frame: pl.DataFrame, columns: Sequence[pl.Series]) -> pl.DataFrame:
+    """``frame.with_columns(columns)``: new ones appended, same-named ones replaced in place."""
+    if set(frame.columns).isdisjoint(s.name for s in columns):
+        return frame.hstack(list(columns))
+    return frame.with_columns(columns)
 
 
 def merge(built: Sequence[Layers]) -> Layers:
@@ -38,15 +67,21 @@ def merge(built: Sequence[Layers]) -> Layers:
 
 @dataclass(frozen=True)
 class Plan:
-    """Ordered layers of expressions, and the columns the stage adds (in their output order)."""
+    """Ordered layers of expressions, the columns the stage adds (in their output order) and
+    the columns of the frame it reads."""
 
     layers: tuple[tuple[pl.Expr, ...], ...]
     outputs: tuple[str, ...]
+    reads: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, layers: Layers, outputs: Sequence[str]) -> Plan:
         """A plan from lists of layers (empty layers left out)."""
-        return cls(tuple(tuple(layer) for layer in layers if layer), tuple(outputs))
+        kept = tuple(tuple(layer) for layer in layers if layer)
+        made = {e.meta.output_name() for layer in kept for e in layer}
+        roots = (name for layer in kept for e in layer for name in e.meta.root_names())
+        reads = tuple(dict.fromkeys(n for n in roots if n not in made))
+        return cls(kept, tuple(outputs), reads)
 
     def lazy(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         """The layers applied to ``frame`` lazily, temporaries still present."""
@@ -56,9 +91,14 @@ class Plan:
         return lazy
 
     def run(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The frame with the outputs added (replacing same-named columns in place)."""
-        added = [c for c in self.outputs if c not in frame.columns]
-        return collect(self.lazy(frame).select([*frame.columns, *added]))
+        """The frame with the outputs added (replacing same-named columns in place).
+
+        The query reads only the columns the layers use, and returns only the outputs.
+        """
+        columns = set(frame.columns)
+        names = [c for c in self.reads if c in columns]
+        source = pl.DataFrame([frame.get_column(c) for c in names]) if names else frame
+        return attach(frame, collect(self.lazy(source).select(self.outputs)).get_columns())
 
     def collect(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with every column of the layers added, temporaries included."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -450,20 +450,30 @@ def _totals(table: _Table, rules: int) -> list[pl.Expr]:
     return [value.alias(name) for name, value in values.items()]
 
 
-def _build(ctx: StageContext) -> _Plan:
-    """Everything per date: the codes' expressions, the findings table and the output steps."""
-    rules = bundled_entries()
-    table = _Table()
-    asked = [_questions(rule, ctx) for rule in rules]
-    shared = dict.fromkeys(q.key for qs in asked for q in qs if q.key is not None)
-    conditions: list[Condition] = [k for k in shared if isinstance(k, _CONDITION_TYPES)]
-    dates = [k for k in shared if isinstance(k, dt.date)]
+def _shared(asked: Sequence[tuple[Question, ...]]) -> tuple[list[Condition], list[dt.date]]:
+    """The distinct conditions and window dates the rules' questions read, in first-use order."""
+    keys = dict.fromkeys(q.key for questions in asked for q in questions if q.key is not None)
+    conditions: list[Condition] = [k for k in keys if isinstance(k, _CONDITION_TYPES)]
+    return conditions, [k for k in keys if isinstance(k, dt.date)]
+
+
+def _found(
+    rules: tuple[ComplianceRule, ...],
+    asked: Sequence[tuple[Question, ...]],
+    table: _Table,
+    ctx: StageContext,
+) -> pl.Expr:
+    """Every finding's table row per row (array ``_FOUND``), rule after rule, route by route.
+
+    A rule's code set is a mixed-radix number over its questions' codes (read from the arrays
+    ``_CONDITIONS`` and ``_WINDOWS``), offset to the rule's part of the lookup.
+    """
+    conditions, dates = _shared(asked)
     keys: list[Hashable] = [*conditions, *dates]
-    one = len(keys)  # questions' codes, conditions first, then a constant 1 (adds offsets)
+    one = len(keys)  # the index of a constant 1 after the questions' codes: it adds offsets
     picks: list[list[tuple[int, int]]] = []
     lookup: list[list[int]] = []
     for rule, questions in zip(rules, asked, strict=True):
-        _trace(rule, ctx)
         places = _strides([q.size for q in questions])
         pick = [
             (keys.index(q.key), w)
@@ -479,23 +489,39 @@ def _build(ctx: StageContext) -> _Plan:
     ).reshape((-1,))
     by_route = pl.lit(pl.Series(lookup, dtype=pl.Array(pl.UInt32, len(ROUTES))))
     found = by_route.gather(_weighted_sums(answers, one + 1, picks))
-    width = len(rules) * len(ROUTES)
-    per_rule = pl.int_range(0, pl.len() * len(rules))
-    on_route = per_rule * len(ROUTES) + pl.col(_RECOMMENDED).gather(per_rule // len(rules))
+    return found.reshape((-1, len(rules) * len(ROUTES))).alias(_FOUND)
+
+
+def _on_route(rules: int) -> pl.Expr:
+    """The table rows of the recommended route's findings (array ``_ON_ROUTE``; null: none)."""
+    per_rule = pl.int_range(0, pl.len() * rules)
+    row = per_rule // rules
+    on_route = per_rule * len(ROUTES) + pl.col(_RECOMMENDED).gather(row)
+    return _flat(_FOUND).gather(on_route).reshape((-1, rules)).alias(_ON_ROUTE)
+
+
+def _build(ctx: StageContext) -> _Plan:
+    """Everything per date: the codes' expressions, the findings table and the output steps."""
+    rules = bundled_entries()
+    for rule in rules:
+        _trace(rule, ctx)
+    asked = [_questions(rule, ctx) for rule in rules]
+    conditions, dates = _shared(asked)
+    table = _Table()
+    found = _found(rules, asked, table, ctx)
     recommended = pl.col("recommended_pathway").replace_strict(
         list(ROUTES), list(range(len(ROUTES))), default=None, return_dtype=pl.UInt32
     )
-    templates = (_templates(table.templates),) if table.templates else ()
-    codes, coded = _conditions(conditions, ctx) if conditions else [(), ()]
+    codes, coded = _conditions(conditions, ctx) if conditions else ((), ())
     steps = (
         (*_compared_date(ctx), drive_side.code(), recommended.alias(_RECOMMENDED), *codes),
         (*_texts(), *((_windows(dates),) if dates else ()), *coded),
-        (*templates, found.reshape((-1, width)).alias(_FOUND)),
-        (_flat(_FOUND).gather(on_route).reshape((-1, len(rules))).alias(_ON_ROUTE),),
+        (*((_templates(table.templates),) if table.templates else ()), found),
+        (_on_route(len(rules)),),
         (
             *_totals(table, len(rules)),
             *drive_side.expressions(ctx),
-            _findings(table, ctx.as_of, width),
+            _findings(table, ctx.as_of, len(rules) * len(ROUTES)),
         ),
     )
     temps = [str(e.meta.output_name()) for step in steps[:-1] for e in step]

@@ -20,11 +20,14 @@ excludes a vehicle when the whole model year ends before the window. That new ty
 the new-model date and parallel imports the continuing-production date is jpimport's reading
 of the 適用関係告示, which was not read in full: UNCONFIRMED.
 
-How it is computed. Each of a rule's three questions (scope, window, failure) is answered per
-row as a small integer code (Polars): true, false, or unknown together with what makes it
-unknown (which columns are null; whether the model year is known). ``decide`` turns a set of
-answers into a ``Decision`` in plain Python, once per date for every possible set of codes, so
-the per-row work is integer arithmetic and lookups into that table (``stages.compliance``).
+How it is computed. Per row, Polars only codes each column a condition reads as a small
+integer (``ColumnCode``: null, or where the value stands among the values conditions compare
+it with) and each window date as 0/1/2/3 (``window_code``). Per date, once, plain Python
+decides what those codes mean: every condition for every combination of its columns' codes
+(``condition_table``: true, false, or unknown with the mask of its null columns), and every
+rule for every combination of its questions' answers (``decide``). The per-row work is then
+integer arithmetic and lookups into those tables (``stages.compliance``), a few Polars nodes
+however many rules there are.
 """
 
 from __future__ import annotations

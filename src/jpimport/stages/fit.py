@@ -12,8 +12,9 @@ from typing import Any
 
 import polars as pl
 
-from jpimport.stages.classify_plan import Plan
+from jpimport.stages.classify_plan import Plan, memo_key
 from jpimport.stages.classify_rules import StagePart, stage_plan
+from jpimport.stages.classify_text import for_rows, row_mode
 from jpimport.stages.context import StageContext
 from jpimport.stages.fit_garage import garage_certificate
 from jpimport.stages.fit_parking import STRUCT, parking_columns
@@ -36,14 +37,17 @@ PARTS = (
 )
 
 
-def plan(ctx: StageContext) -> Plan:
-    """The stage's layers for the rules in force on ``ctx.as_of`` (built once per date)."""
-    return stage_plan([PARTS], ctx)
+def plan(ctx: StageContext, rows: int = 1) -> Plan:
+    """The stage's layers for the rules in force on ``ctx.as_of``, suited to ``rows`` rows."""
+    with for_rows(rows):
+        return stage_plan([PARTS], ctx)
 
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the parking and narrow-road columns to every row."""
-    return ctx.memo(NAME, plan).run(frame)
+    rows = frame.height
+    key = memo_key(ctx, f"{NAME}|{row_mode(rows)}")
+    return ctx.memo(key, lambda c: plan(c, rows)).run(frame)
 
 
 def _parking_json(entry: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from jpimport.errors import DataError
 from jpimport.rules import ParameterValue
 from jpimport.stages.classify_plan import Layers
 from jpimport.stages.classify_rules import RuleNotInForceError, need_int
-from jpimport.stages.classify_text import text_list
+from jpimport.stages.classify_text import many_rows, text_list
 from jpimport.stages.context import StageContext
 
 PREFIX = "fit.parking."
@@ -104,6 +104,30 @@ def _comfort(ctx: StageContext) -> tuple[int, int] | None:
     return side, length
 
 
+def parking_columns(ctx: StageContext) -> Layers:
+    """``parking`` (a list of verdicts) and ``parking_fits`` (ids of the types it fits).
+
+    For many rows each type's verdict is a struct column; for a few rows (``for_rows``) the
+    verdicts are one long column (each row repeated once per type, the types' limits gathered
+    from literals) reshaped into a list per row: an expression of the same size however many
+    types are in force, so quicker to plan. Both give the same lists.
+    """
+    kinds = parking_types(ctx)
+    if not kinds:
+        empty = pl.lit([], dtype=pl.List(STRUCT))
+        no_ids = pl.lit([], dtype=pl.List(pl.String))
+        return [[empty.alias("parking"), no_ids.alias("parking_fits")]]
+    clearance = _comfort(ctx)
+    if many_rows():
+        return _by_type(kinds, clearance)
+    long = _Long(kinds)
+    verdicts = long.verdicts(clearance).reshape((-1, len(kinds))).arr.to_list()
+    flat = pl.col("parking").explode()
+    fitting = pl.when(flat.struct.field("fits")).then(flat.struct.field("id"))
+    fits = fitting.reshape((-1, len(kinds))).arr.to_list().list.drop_nulls()
+    return [[verdicts.alias("parking")], [fits.alias("parking_fits")]]
+
+
 def _fits_column(index: int) -> str:
     """The temporary column of whether the vehicle fits the ``index``-th type."""
     return f"__fit_parking_{index}_fits"
@@ -142,14 +166,8 @@ def _struct(kind: ParkingType, fits: pl.Expr, clearance: tuple[int, int] | None)
     ).cast(STRUCT)
 
 
-def parking_columns(ctx: StageContext) -> Layers:
-    """``parking`` (a list of verdicts) and ``parking_fits`` (ids of the types it fits)."""
-    kinds = parking_types(ctx)
-    if not kinds:
-        empty = pl.lit([], dtype=pl.List(STRUCT))
-        no_ids = pl.lit([], dtype=pl.List(pl.String))
-        return [[empty.alias("parking"), no_ids.alias("parking_fits")]]
-    clearance = _comfort(ctx)
+def _by_type(kinds: list[ParkingType], clearance: tuple[int, int] | None) -> Layers:
+    """The two columns from one struct per type (cheap per row)."""
     fits = [pl.col(_fits_column(i)) for i in range(len(kinds))]
     verdicts = [_struct(kind, fit, clearance) for kind, fit in zip(kinds, fits, strict=True)]
     ids = [pl.when(fit).then(pl.lit(kind.id)) for kind, fit in zip(kinds, fits, strict=True)]
@@ -160,3 +178,51 @@ def parking_columns(ctx: StageContext) -> Layers:
             text_list(ids).alias("parking_fits"),
         ],
     ]
+
+
+class _Long:
+    """Expressions over rows repeated once per parking type (row-major: a row's types in turn)."""
+
+    def __init__(self, kinds: list[ParkingType]) -> None:
+        self.kinds = kinds
+        index = pl.int_range(0, pl.len() * len(kinds), dtype=pl.UInt32)
+        self.kind, self.row = index % len(kinds), index // len(kinds)
+
+    def per_kind(self, values: list[object], dtype: pl.DataType) -> pl.Expr:
+        """One value per type, repeated for every row."""
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(self.kind)
+
+    def vehicle(self, column: str) -> pl.Expr:
+        """A vehicle column, each row repeated once per type."""
+        return pl.col(column).gather(self.row)
+
+    def limit(self, key: str) -> pl.Expr:
+        """Each type's limit ``key`` (null where the type has none)."""
+        return self.per_kind([k.limits.get(key) for k in self.kinds], pl.Int64())
+
+    def verdicts(self, clearance: tuple[int, int] | None) -> pl.Expr:
+        """Each (row, type) verdict as a struct: fits, excess per limit, comfortable."""
+        excess: dict[str, pl.Expr] = {}
+        over: list[pl.Expr] = []
+        for key, (column, field) in LIMITS.items():
+            present = [key in k.limits for k in self.kinds]
+            if not any(present):
+                excess[field] = pl.lit(None, dtype=pl.Int64)
+                continue
+            excess[field] = (self.vehicle(column) - self.limit(key)).cast(pl.Int64)
+            has = self.per_kind(list(present), pl.Boolean())
+            over.append(pl.when(has).then(excess[field] > 0).otherwise(pl.lit(False)))
+        open_bay = [k.is_open_bay and clearance is not None for k in self.kinds]
+        comfortable = pl.lit(None, dtype=pl.Boolean)
+        if clearance is not None and any(open_bay):
+            side_mm, length_mm = clearance
+            room = (self.vehicle("length_mm") + length_mm <= self.limit("length_mm")) & (
+                self.vehicle("width_mm") + side_mm <= self.limit("width_mm")
+            )
+            comfortable = pl.when(self.per_kind(list(open_bay), pl.Boolean())).then(room)
+        return pl.struct(
+            self.per_kind([k.id for k in self.kinds], pl.String()).alias("id"),
+            pl.any_horizontal(over).not_().alias("fits"),
+            *(expr.alias(field) for field, expr in excess.items()),
+            comfortable.alias("comfortable"),
+        ).cast(STRUCT)

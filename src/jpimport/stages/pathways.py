@@ -4,9 +4,9 @@ The recommended route is the cheapest eligible one per unit for the row's import
 planned volume (fixed cost per model ÷ volume + cost per unit, typical values); a tie goes to
 the lighter procedure. Columns and JSON keys: docs/stages.md.
 
-The expressions are built once per date (``ctx.memo``); what is known per date (costs, papers,
-the texts of amounts) is a literal, and Polars computes only eligibility, reasons and the
-choice per row.
+The expressions are built once per date (``ctx.memo``) and run as one Polars plan in a few
+steps. What is known per date (each route's costs and papers, the texts of its amounts) is a
+literal gathered per row; Polars computes only eligibility, reasons and the choice per row.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NAME = "pathways"
 
 #: How the stage's plan is collected. Its steps are already minimal, so Polars' optimiser
 #: passes only add planning time (most of a one-row assessment); common-subexpression
-#: elimination would also try to hoist the per-finding (longer) columns, which Polars cannot.
+#: elimination would also try to hoist the per-route (longer) columns, which Polars cannot.
 _QUICK = pl.QueryOptFlags.none()
 
 #: Lighter procedures first: the order that breaks ties between equally cheap routes.
@@ -34,7 +34,6 @@ PROCEDURE_ORDER: tuple[str, ...] = ("us_certified", "php", "parallel", "type_des
 
 #: Columns of earlier stages this stage reads; added as null when that stage did not run.
 _STAGE_INPUTS: dict[str, pl.DataType] = {"use": pl.String()}
-_ELIGIBLE = ELIGIBLE
 _REASONS = "__reasons_{}"
 _PER_UNIT = "__per_unit_{}"
 _SHARE = "__recommended_per_unit"
@@ -84,7 +83,7 @@ def _pathways(routes: dict[str, RouteAssessment]) -> pl.Expr:
     """The ``pathways`` list: the per-date entries with each row's eligibility and reasons."""
     width = len(ROUTES)
     entry = pl.int_range(0, pl.len() * width, dtype=pl.UInt32) % width
-    eligible = pl.concat_arr([pl.col(_ELIGIBLE.format(r)) for r in ROUTES]).reshape((-1,))
+    eligible = pl.concat_arr([pl.col(ELIGIBLE.format(r)) for r in ROUTES]).reshape((-1,))
     reasons = pl.concat_arr([pl.col(_REASONS.format(r)) for r in ROUTES]).arr.explode()
     return (
         pl.lit(_entries(routes))
@@ -102,7 +101,7 @@ def _per_unit(route: RouteAssessment) -> pl.Expr:
     if fixed is None or unit is None:
         return pl.lit(None, pl.Float64)
     cost = pl.lit(unit, pl.Float64) + pl.lit(fixed, pl.Float64) / pl.col("volume")
-    surely = pl.col(_ELIGIBLE.format(route.id)).fill_null(False) & (pl.col("volume") > 0)
+    surely = pl.col(ELIGIBLE.format(route.id)).fill_null(False) & (pl.col("volume") > 0)
     return pl.when(surely).then(cost).otherwise(pl.lit(None, pl.Float64))
 
 
@@ -168,7 +167,7 @@ def _reason(routes: dict[str, RouteAssessment]) -> pl.Expr:
 def _open_routes() -> pl.Expr:
     """Which routes' eligibility is unknown, as a bit mask over ``ROUTES``."""
     bits = [
-        pl.col(_ELIGIBLE.format(r)).is_null().cast(pl.UInt32) * (1 << b)
+        pl.col(ELIGIBLE.format(r)).is_null().cast(pl.UInt32) * (1 << b)
         for b, r in enumerate(ROUTES)
     ]
     return pl.sum_horizontal(bits).alias(_OPEN)
@@ -189,7 +188,7 @@ def _build(ctx: StageContext) -> _Plan:
     steps = (
         (
             grouped(pl.col("volume")).alias(VOLUME_TEXT),
-            *(routes[r].eligible.cast(pl.Boolean).alias(_ELIGIBLE.format(r)) for r in ROUTES),
+            *(routes[r].eligible.cast(pl.Boolean).alias(ELIGIBLE.format(r)) for r in ROUTES),
         ),
         (
             *(routes[r].reasons.alias(_REASONS.format(r)) for r in ROUTES),

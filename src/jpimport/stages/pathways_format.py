@@ -22,11 +22,6 @@ def grouped(expr: pl.Expr) -> pl.Expr:
     return pl.when(x < 0).then(pl.lit("-")).otherwise(pl.lit("")) + text
 
 
-def yen(expr: pl.Expr) -> pl.Expr:
-    """An amount in yen as text: '¥1,234,567'."""
-    return pl.lit("¥") + grouped(expr)
-
-
 def grouped_text(value: int) -> str:
     """``grouped`` for a number known per date, in Python (same text, no per-row work)."""
     size = abs(value)
@@ -35,5 +30,5 @@ def grouped_text(value: int) -> str:
 
 
 def yen_text(value: int) -> str:
-    """``yen`` for a number known per date: '¥1,234,567'."""
+    """An amount in yen known per date as text: '¥1,234,567'."""
     return "¥" + grouped_text(value)

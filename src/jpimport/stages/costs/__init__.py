@@ -33,10 +33,15 @@ def _parts() -> tuple[ModuleType, ...]:
 
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
-    """Add every cost column, sub-stage by sub-stage."""
-    for part in _parts():
-        frame = part.run(frame, ctx)
-    return frame
+    """Add every cost column, sub-stage by sub-stage (registration and annual in one query)."""
+    parts = _parts()
+    if tuple(p.NAME for p in parts) != _PARTS:
+        for part in parts:
+            frame = part.run(frame, ctx)
+        return frame
+    landed, _, annual = parts
+    result: pl.DataFrame = annual.run_with_registration(landed.run(frame, ctx), ctx)
+    return result
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,14 +13,14 @@ no discounting.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
-from jpimport.stages.classify_plan import Plan
+from jpimport.stages.classify_plan import Plan, attach
 from jpimport.stages.context import StageContext
-from jpimport.stages.costs import ownership_years
+from jpimport.stages.costs import ownership_years, registration
 from jpimport.stages.costs.cost_inputs import (
     Inputs,
     absent,
@@ -100,15 +100,46 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the annual and ownership cost columns to every row."""
     data = input_frame(frame)
     built = cost_plan(ctx, f"costs.{NAME}", provided(frame), data, build)
-    rows = built.plan.collect(data)
-    rows = rows.with_columns(built.reasons.decode(rows, "annual_reasons"))
+    return finish(frame, built.plan.collect(data), built)
+
+
+def finish(frame: pl.DataFrame, rows: pl.DataFrame, built: AnnualPlan) -> pl.DataFrame:
+    """``frame`` with the annual columns of ``rows`` (the plan's result) and the totals added."""
     totals = ownership_years.by_year(rows, built.running)
-    paid = pl.col("retail_price_jpy") + pl.col("reg_total_jpy")
-    rows = rows.hstack(totals).with_columns(
-        (paid + pl.col("first_year_running_jpy")).alias("first_year_total_jpy"),
-        (paid + pl.col("ownership_running_jpy")).alias("ownership_total_jpy"),
-    )
-    return frame.with_columns(rows.select(COLUMNS).get_columns())
+    paid = rows["retail_price_jpy"] + rows["reg_total_jpy"]
+    found = {
+        "annual_reasons": built.reasons.decode(rows, "annual_reasons"),
+        **{s.name: s for s in totals.get_columns()},
+        "first_year_total_jpy": paid + totals["first_year_running_jpy"],
+        "ownership_total_jpy": paid + totals["ownership_running_jpy"],
+    }
+    return attach(frame, [(found[c] if c in found else rows[c]).alias(c) for c in COLUMNS])
+
+
+@dataclass(frozen=True)
+class WithRegistration:
+    """The registration and annual plans, and the layers of both (shared columns once)."""
+
+    registration: registration.RegistrationPlan
+    annual: AnnualPlan
+    plan: Plan
+
+
+def run_with_registration(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
+    """``registration.run`` then ``run``, with one round of lookups and one query."""
+    data = input_frame(frame)
+    key = f"costs.{registration.NAME}+{NAME}"
+    built = cost_plan(ctx, key, provided(frame), data, build_with_registration)
+    rows = built.plan.collect(data)
+    frame = registration.finish(frame, rows, built.registration)
+    return finish(frame, rows, built.annual)
+
+
+def build_with_registration(ctx: StageContext, inputs: Inputs) -> WithRegistration:
+    """Both sub-stages' plans over one set of columns; this one reads registration's total."""
+    first = registration.build(ctx, inputs)
+    second = build(ctx, replace(inputs, provided=inputs.provided | {"reg_total_jpy"}))
+    return WithRegistration(first, second, Plan.of(inputs.columns.layers(), ()))
 
 
 def build(ctx: StageContext, inputs: Inputs) -> AnnualPlan:

@@ -7,7 +7,6 @@ becomes null with a reason naming the column, never a zero.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,7 +16,7 @@ import polars as pl
 from jpimport.rules import ParameterValue, Range
 from jpimport.rules.model import Entry, TableKey
 from jpimport.rules.rounding import RoundingRule
-from jpimport.stages.classify_plan import Layering
+from jpimport.stages.classify_plan import Layering, memo_key
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs.cost_reasons import Reason, because
 
@@ -84,23 +83,20 @@ class Inputs:
 
 def input_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Just the input columns, cast to their input types; absent ones as typed nulls."""
-    return frame.select(_input_exprs(provided(frame)))
-
-
-@functools.cache
-def _input_exprs(given: frozenset[str]) -> list[pl.Expr]:
-    """The expressions of ``input_frame`` for a frame with the ``given`` input columns."""
-    return [
-        pl.col(name).cast(dtype, strict=False)
-        if name in given
-        else pl.lit(None, dtype=dtype).alias(name)
-        for name, (dtype, _) in INPUTS.items()
-    ]
+    given, rows = set(frame.columns), frame.height
+    return pl.DataFrame(
+        [
+            frame[name].cast(dtype, strict=False)
+            if name in given
+            else pl.Series(name, [None] * rows, dtype=dtype)
+            for name, (dtype, _) in INPUTS.items()
+        ]
+    )
 
 
 def provided(frame: pl.DataFrame) -> frozenset[str]:
     """The input columns ``frame`` has (the others have not been provided)."""
-    return frozenset(name for name in INPUTS if name in frame.columns)
+    return frozenset(INPUTS).intersection(frame.columns)
 
 
 def condition_key(condition: pl.Expr) -> int:
@@ -113,8 +109,9 @@ def find_for(
 ) -> ParameterValue | None:
     """``ctx.find(name)`` when some row meets ``condition``; None (not traced) otherwise.
 
-    While a plan is built the condition is only recorded: ``cost_plan`` evaluates the recorded
-    conditions over the rows and builds again, until every condition asked has been evaluated.
+    The condition is recorded for ``cost_plan``, which evaluates it over the rows and builds
+    again. Until it has been evaluated some row is assumed to meet it (so conditions that
+    depend on this lookup are built as they most often end up); that build is not the last.
     """
     key = condition_key(condition)
     earlier = inputs.asked.get(name)
@@ -122,7 +119,7 @@ def find_for(
         raise ValueError(f"{name} is looked up under two different conditions")
     inputs.asked[name] = (key, condition)
     status = inputs.statuses.get(name)
-    if status is None or status[0] != key or not status[1]:
+    if status is not None and status[0] == key and not status[1]:
         return None
     return ctx.find(name)
 
@@ -143,7 +140,7 @@ def cost_plan(
     statuses: dict[str, tuple[int, bool]] = {}
     while True:
         known = ",".join(f"{n}={c}:{int(b)}" for n, (c, b) in sorted(statuses.items()))
-        slot = f"{key}|{','.join(sorted(given))}|{known}"
+        slot = memo_key(ctx, f"{key}|{','.join(sorted(given))}|{known}")
 
         run = _recording(build, Inputs(given, dict(statuses)))
         scratch = StageContext(as_of=ctx.as_of, rules=ctx.rules)

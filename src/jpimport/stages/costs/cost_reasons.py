@@ -73,7 +73,8 @@ class ReasonCodes:
         if not keys:
             return pl.Series(name, [self.texts({})] * frame.height, dtype=TEXTS)
         if frame.height == 1:
-            return pl.Series(name, [self.texts(frame.select(keys).row(0, named=True))], dtype=TEXTS)
+            row = {key: frame[key][0] for key in keys}
+            return pl.Series(name, [self.texts(row)], dtype=TEXTS)
         distinct = frame.select(keys).unique()
         lists = [self.texts(row) for row in distinct.iter_rows(named=True)]
         if len(keys) == 1 and self.slots and frame.schema[keys[0]] == pl.UInt64():

@@ -10,6 +10,7 @@ yen, null with a reason in ``landed_reasons`` when an input or a parameter is mi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from jpimport.rules.model import Part
-from jpimport.stages.classify_plan import Plan, collect
+from jpimport.stages.classify_plan import Plan, collect, memo_key
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs import landed_messages as messages
 from jpimport.stages.costs.landed_chain import (
@@ -99,21 +100,22 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the landed-cost and retail-price columns to every row (vectorised, one query)."""
     source = with_inputs(frame)
     imports, sales = _needs(source)
-    key = f"{COSTS}.{NAME}|imports={imports}|sales={sales}"
+    key = memo_key(ctx, f"{COSTS}.{NAME}|imports={imports}|sales={sales}")
     built = ctx.memo(key, lambda c: build(c, imports=imports, sales=sales))
     stacked = collect(built.query(source))
     rows = frame.height
     typical = stacked.slice(0, rows)
     ends = {part: stacked.slice(rows * (i + 1), rows) for i, part in enumerate(ENDS)}
     added = [
-        *typical.select(TYPICAL).get_columns(),
+        *(typical[name] for name in TYPICAL),
         *(ends[part][name].alias(ranged(name, part)) for part in ENDS for name in RANGED),
         messages.decode(typical["__reasons"], built.reasons).alias("landed_reasons"),
         messages.decode(typical["__notes"], built.notes).alias("landed_notes"),
     ]
     names = {s.name for s in added}
-    kept = frame.select([c for c in frame.columns if c not in names])
-    missing = [source[c] for c in MODIFICATIONS if c not in frame.columns]
+    columns = frame.columns
+    kept = frame if names.isdisjoint(columns) else frame.drop([c for c in columns if c in names])
+    missing = [source[c] for c in MODIFICATIONS if c not in columns]
     return kept.hstack([*missing, *added])
 
 
@@ -137,11 +139,17 @@ def ranged(name: str, part: Part) -> str:
 
 def _needs(source: pl.DataFrame) -> tuple[bool, bool]:
     """Whether any row imports (import parameters needed) and any imports for sale (margins)."""
+    imports, sales = source.select(_need_exprs()).row(0)
+    return bool(imports), bool(sales)
+
+
+@functools.cache
+def _need_exprs() -> tuple[pl.Expr, pl.Expr]:
+    """The two questions of ``_needs`` as aggregate expressions (built once)."""
     _, start = price_basis()
     imports = start.is_in(IMPORT_BASES).fill_null(False)
     business = pl.col("importer").is_in(BUSINESS_IMPORTERS).fill_null(False)
-    flags = source.select(imports=imports.any(), sales=(imports & business).any())
-    return bool(flags["imports"].item()), bool(flags["sales"].item())
+    return imports.any().alias("imports"), (imports & business).any().alias("sales")
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -47,10 +47,11 @@ INPUT_SCHEMA: dict[str, pl.DataType] = {
 
 def with_inputs(frame: pl.DataFrame) -> pl.DataFrame:
     """Add every input column the frame lacks as null, so absent stages read as unknown."""
+    columns = set(frame.columns)
     missing = [
         pl.lit(None, dtype=dtype).alias(name)
         for name, dtype in INPUT_SCHEMA.items()
-        if name not in frame.columns
+        if name not in columns
     ]
     return frame.with_columns(missing) if missing else frame
 

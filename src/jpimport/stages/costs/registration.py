@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from jpimport.stages.classify_plan import Plan
+from jpimport.stages.classify_plan import Plan, attach
 from jpimport.stages.context import StageContext
 from jpimport.stages.costs.cost_inputs import (
     SCALE,
@@ -62,9 +62,13 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the registration cost columns to every row."""
     data = input_frame(frame)
     built = cost_plan(ctx, f"costs.{NAME}", provided(frame), data, build)
-    added = built.plan.collect(data)
-    reasons = built.reasons.decode(added, "registration_reasons")
-    return frame.with_columns(added.with_columns(reasons).select(COLUMNS).get_columns())
+    return finish(frame, built.plan.collect(data), built)
+
+
+def finish(frame: pl.DataFrame, rows: pl.DataFrame, built: RegistrationPlan) -> pl.DataFrame:
+    """``frame`` with the registration columns of ``rows`` (the plan's result) added."""
+    reasons = built.reasons.decode(rows, "registration_reasons")
+    return attach(frame, [reasons if c == reasons.name else rows[c] for c in COLUMNS])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,89 @@
+"""Run the stages over a batch of vehicles so that one bad row cannot sink the others.
+
+The stages are vectorised and normally never raise for a row. If they do, the failing rows
+are isolated (by as-of date, then by halves) and become error rows with the stage's message;
+the rest are assessed as usual. Broken bundled data is not a row's fault and stops the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import polars as pl
+
+from jpimport.assessment import run_stages
+from jpimport.errors import DataError, JpImportError, RuleFileError
+from jpimport.options import AssessOptions
+
+POS = "_jpb_pos"
+_SYSTEMIC = (DataError, RuleFileError, MemoryError)
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what the assessment raised."""
+    text = str(exc) if isinstance(exc, JpImportError) else f"{type(exc).__name__}: {exc}"
+    return "assessment: " + " ".join(text.split())
+
+
+@lru_cache(maxsize=256)
+def _date_failure(as_of: dt.date, options: AssessOptions) -> BaseException | None:
+    """What assessing a sound catalog vehicle on this date raises, if anything."""
+    from jpimport.vehicles.catalog import load_catalog
+
+    probe = load_catalog().head(1)
+    try:
+        run_stages(probe, options.model_copy(update={"as_of": as_of}))
+    except _SYSTEMIC:
+        raise
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _attempt(
+    frame: pl.DataFrame,
+    options: AssessOptions,
+    parts: list[pl.DataFrame],
+    failures: list[tuple[int, str]],
+) -> None:
+    """Assess ``frame``; on failure, narrow down to the rows at fault."""
+    try:
+        assessed, _ = run_stages(frame.drop(POS), options)
+    except _SYSTEMIC:
+        raise
+    except Exception as exc:
+        message = describe(exc)
+        positions = frame.get_column(POS).to_list()
+        if frame.height == 1:
+            failures.append((positions[0], message))
+            return
+        dates = frame.get_column("as_of").unique(maintain_order=True)
+        if len(dates) > 1:
+            for part in frame.partition_by("as_of", maintain_order=True):
+                _attempt(part, options, parts, failures)
+            return
+        whole_date = _date_failure(dates[0], options)
+        if whole_date is not None and describe(whole_date) == message:
+            if not isinstance(whole_date, JpImportError):
+                raise
+            failures.extend((position, message) for position in positions)
+            return
+        half = frame.height // 2
+        _attempt(frame.slice(0, half), options, parts, failures)
+        _attempt(frame.slice(half), options, parts, failures)
+        return
+    parts.append(assessed.with_columns(frame.get_column(POS)))
+
+
+def run_guarded(frame: pl.DataFrame, options: AssessOptions) -> tuple[pl.DataFrame, dict[int, str]]:
+    """The assessed rows (with ``POS``, in order) and the message of each row that failed."""
+    parts: list[pl.DataFrame] = []
+    failures: list[tuple[int, str]] = []
+    if frame.height:
+        _attempt(frame, options, parts, failures)
+    if not parts:
+        empty, _ = run_stages(frame.clear().drop(POS), options)
+        return empty.with_columns(pl.lit(None, pl.UInt32).alias(POS)).clear(), dict(failures)
+    assessed = parts[0] if len(parts) == 1 else pl.concat(parts, how="diagonal_relaxed")
+    return assessed.sort(POS), dict(failures)
