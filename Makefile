@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/jpimport catalog list
 	$(BIN)/jpimport lineup
 
 test: $(STAMP) lint typecheck unit
