@@ -50,9 +50,10 @@ from typing import Literal, TypeAlias, cast
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from jpimport.errors import RuleFileError
+from jpimport.rules.loader import citation_of
 from jpimport.rules.model import Citation
 from jpimport.rules.nodes import Pairs, Reader, display_path, join, shown
-from jpimport.rules.schema import CITATION_KEYS, SOURCE_KINDS, STATUSES, SourceKind, Status
+from jpimport.rules.schema import SOURCE_KINDS, STATUSES, SourceKind, Status
 from jpimport.vehicles.schema import BY_NAME
 
 ENTRIES_DIR = Path(__file__).resolve().parent / "compliance_entries"
@@ -245,7 +246,7 @@ def load_entry(path: Path, display: str | None = None) -> ComplianceRule:
         title_en=reader.text(top["title_en"][1], "title_en"),
         title_ja=reader.text(top["title_ja"][1], "title_ja"),
         description=reader.text(top["description"][1], "description"),
-        citation=_citation(reader, top["citation"], ""),
+        citation=citation_of(reader, top["citation"], ""),
         source_kind=cast(
             SourceKind, reader.choice(top["source_kind"][1], "source_kind", SOURCE_KINDS)
         ),
@@ -480,25 +481,3 @@ def _route(reader: Reader, node: Node, where: str, reads: tuple[str, ...]) -> Ro
     elif on_fail == "unknown":
         reader.fail(node, join(where, "missing required key 'missing' (on_fail: unknown)"))
     return RouteOutcome(on_fail, text.get("reason"), text.get("modification"), cost, missing)
-
-
-def _citation(reader: Reader, pair: tuple[ScalarNode, Node], where: str) -> Citation:
-    """A citation: title and an http(s) url required, article optional."""
-    key, node = pair
-    here = join(where, "citation")
-    if not isinstance(node, MappingNode):
-        reader.fail(node, f"{here} must be a mapping with title and url, got {shown(node)}")
-    pairs = reader.mapping(node, here)
-    reader.check_keys(pairs, node, here, CITATION_KEYS)
-    for name in ("title", "url"):
-        if name not in pairs:
-            reader.fail(key, f"{here} is missing '{name}'")
-    url = reader.text(pairs["url"][1], join(here, "url"))
-    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
-        reader.fail(
-            pairs["url"][1], join(here, f"url must start with http:// or https://, got {url!r}")
-        )
-    article = (
-        reader.text(pairs["article"][1], join(here, "article")) if "article" in pairs else None
-    )
-    return Citation(reader.text(pairs["title"][1], join(here, "title")), url, article)

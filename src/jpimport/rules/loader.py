@@ -182,7 +182,7 @@ def _dated(
         reader.fail(pairs["brackets"][0], join(where, "an end (value: null) has no 'brackets'"))
     required = ("citation",) if is_end else (field, "citation", "source_kind", "status")
     reader.check_keys(pairs, key, where, VALUE_KEYS, required)
-    citation = _citation(reader, pairs["citation"], where)
+    citation = citation_of(reader, pairs["citation"], where)
     note = reader.text(pairs["note"][1], join(where, "note")) if "note" in pairs else None
     status = _optional_choice(reader, pairs, "status", where, STATUSES)
     source = _optional_choice(reader, pairs, "source_kind", where, SOURCE_KINDS)
@@ -230,7 +230,7 @@ def _optional_choice(
     return reader.choice(pairs[key][1], join(where, key), options)
 
 
-def _citation(reader: Reader, pair: tuple[ScalarNode, Node], where: str) -> Citation:
+def citation_of(reader: Reader, pair: tuple[ScalarNode, Node], where: str) -> Citation:
     """A citation: title and an http(s) url required, article optional."""
     key, node = pair
     here = join(where, "citation")
