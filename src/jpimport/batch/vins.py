@@ -15,8 +15,8 @@ from functools import lru_cache
 import polars as pl
 
 from jpimport.vehicles.vindecode import (
-    _TRANSLITERATION,
-    _WEIGHTS,
+    TRANSLITERATION,
+    WEIGHTS,
     check_digit,
     check_vin,
     decode_vin,
@@ -42,8 +42,8 @@ def normalized(vin: pl.Expr) -> pl.Expr:
 
 def structure_ok(vin: pl.Expr) -> pl.Expr:
     """True where a normalised VIN has 17 allowed characters and a correct check digit."""
-    weights = dict(enumerate(_WEIGHTS))
-    value = pl.element().replace_strict(_TRANSLITERATION, default=0, return_dtype=pl.Int64)
+    weights = dict(enumerate(WEIGHTS))
+    value = pl.element().replace_strict(TRANSLITERATION, default=0, return_dtype=pl.Int64)
     weight = pl.int_range(pl.len()).replace_strict(weights, default=0, return_dtype=pl.Int64)
     total = vin.str.split("").list.eval((value * weight).sum()).list.first()
     remainder = total % 11

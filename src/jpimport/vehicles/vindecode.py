@@ -54,12 +54,12 @@ VIN_ORDER = "ABCDEFGHJKLMNPRSTUVWXYZ1234567890"
 _ALLOWED = frozenset(VIN_ORDER)
 #: 49 CFR 565.15(c)(1): letters transliterated to numbers (digits stand for themselves).
 _LETTER_VALUES = "A1 B2 C3 D4 E5 F6 G7 H8 J1 K2 L3 M4 N5 P7 R9 S2 T3 U4 V5 W6 X7 Y8 Z9"
-_TRANSLITERATION: dict[str, int] = {
+TRANSLITERATION: dict[str, int] = {
     **{str(d): d for d in range(10)},
     **{pair[0]: int(pair[1]) for pair in _LETTER_VALUES.split()},
 }
 #: 49 CFR 565.15(c)(2): the weight of each position; position 9 (the check digit) weighs 0.
-_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 #: Model-year codes of position 10, in order: 1980-2000 / 2010-2030, then 2001-2009 / 2031-2039.
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 #: vPIC body classes mapped to the canonical bodies of schema.BODIES.
@@ -267,7 +267,7 @@ def _normalize(vin: object) -> str:
 
 def check_digit(vin: str) -> str:
     """The check digit 49 CFR 565.15(c) gives for a 17-character VIN ('0'-'9' or 'X')."""
-    total = sum(_TRANSLITERATION[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    total = sum(TRANSLITERATION[c] * w for c, w in zip(vin, WEIGHTS, strict=True))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
