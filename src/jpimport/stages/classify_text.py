@@ -102,10 +102,3 @@ def text_list(items: Sequence[pl.Expr]) -> pl.Expr:
         return EMPTY_LIST
     joined = pl.concat_str(list(items), separator=SEPARATOR, ignore_nulls=True)
     return joined.str.split(SEPARATOR).list.filter(pl.element() != "")
-
-
-def drop_null_list(items: Sequence[pl.Expr]) -> pl.Expr:
-    """The non-null strings among ``items`` as a list, in order (an empty string kept)."""
-    if not items:
-        return EMPTY_LIST
-    return pl.concat_arr([item.cast(pl.String) for item in items]).arr.to_list().list.drop_nulls()

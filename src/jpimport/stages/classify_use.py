@@ -30,6 +30,8 @@ LOAD_NOTE = "__classify_load_note"
 FLOOR_MINIMUM = "__classify_floor_minimum"
 FLOOR_PASSED = "__classify_floor_passed"
 LOAD_PASSED = "__classify_load_passed"
+BODY_PASSED = "__classify_body_passed"
+WANTS_CARGO = "__classify_wants_cargo"
 
 
 @dataclass(frozen=True)
@@ -143,17 +145,21 @@ def _load_check(ctx: StageContext, declared: pl.Expr) -> Check:
     return Check(declared > occupants, failure, unknown)
 
 
+def _body_passed() -> pl.Expr:
+    """Met by an open pickup bed by construction (``BODY_PASSED``); unknown for other bodies."""
+    return pl.when(IS_PICKUP).then(pl.lit(True)).otherwise(pl.lit(None, dtype=pl.Boolean))
+
+
 def _body_check(subject: str) -> Check:
     """A condition an open pickup bed meets by construction and no column describes otherwise."""
-    passed = pl.when(IS_PICKUP).then(pl.lit(True)).otherwise(pl.lit(None, dtype=pl.Boolean))
     text = pl.lit(f"{subject} cannot be checked: no column describes it")
-    return Check(passed, text, text)
+    return Check(pl.col(BODY_PASSED), text, text)
 
 
 def cargo_checks(ctx: StageContext, declared: pl.Expr) -> list[Check]:
     """Every cargo condition jpimport checks, in the order they are reported."""
     seating = Check(
-        pl.when(IS_PICKUP).then(pl.lit(True)).otherwise(pl.lit(None, dtype=pl.Boolean)),
+        pl.col(BODY_PASSED),
         pl.lit(""),  # never shown: the seating condition cannot fail
         pl.lit(
             "cargo floor larger than the seating floor cannot be checked: no column describes it"
@@ -217,7 +223,7 @@ def use_columns(ctx: StageContext) -> Layers:
     passed = [Check(pl.col(FLOOR_PASSED), floor.failure, floor.unknown)]
     passed.append(Check(pl.col(LOAD_PASSED), load.failure, load.unknown))
     passed += others
-    wants_cargo = (pl.col(REQUESTED) == "cargo").fill_null(False)
+    wants_cargo = pl.col(WANTS_CARGO)
     failed = wants_cargo & pl.any_horizontal([c.passed.not_() for c in passed]).fill_null(False)
     use = pl.when(failed).then(pl.lit("passenger")).otherwise(pl.col(REQUESTED))
     used = (
@@ -233,8 +239,13 @@ def use_columns(ctx: StageContext) -> Layers:
             declared.alias(DECLARED),
             load_note.alias(LOAD_NOTE),
             _floor_minimum(ctx).alias(FLOOR_MINIMUM),
+            _body_passed().alias(BODY_PASSED),
         ],
-        [floor.passed.alias(FLOOR_PASSED), load.passed.alias(LOAD_PASSED)],
+        [
+            floor.passed.alias(FLOOR_PASSED),
+            load.passed.alias(LOAD_PASSED),
+            (pl.col(REQUESTED) == "cargo").fill_null(False).alias(WANTS_CARGO),
+        ],
         [use.alias("use"), _failures(wants_cargo, passed).alias("cargo_failures")],
         [_use_reasons(failed).alias("use_reasons"), used.alias("declared_payload_used_kg")],
     ]

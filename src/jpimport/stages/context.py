@@ -12,8 +12,13 @@ from jpimport.rules import ParameterValue, RuleStore, load_rules
 T = TypeVar("T")
 
 #: Built things (expressions, tables) per (key, as-of date, rule store), with the trace and
-#: not-in-force entries recorded while building them, so a cache hit traces the same.
-_MEMO: dict[tuple[str, dt.date, int], tuple[Any, dict[str, dict[str, Any]], dict[str, str]]] = {}
+#: not-in-force entries recorded while building them, so a cache hit traces the same. Each
+#: entry also holds the store itself: while it is referenced its ``id`` cannot be reused by
+#: another store, so a slot can never hand one store's plan to another.
+_MEMO: dict[
+    tuple[str, dt.date, int],
+    tuple[RuleStore, Any, dict[str, dict[str, Any]], dict[str, str]],
+] = {}
 
 
 @dataclass
@@ -48,12 +53,12 @@ class StageContext:
         """
         slot = (key, self.as_of, id(self.rules))
         cached = _MEMO.get(slot)
-        if cached is None:
+        if cached is None or cached[0] is not self.rules:
             probe = StageContext(as_of=self.as_of, rules=self.rules)
             value = build(probe)
-            cached = (value, dict(probe.used), dict(probe.not_in_force))
+            cached = (self.rules, value, dict(probe.used), dict(probe.not_in_force))
             _MEMO[slot] = cached
-        value, used, not_in_force = cached
+        _, value, used, not_in_force = cached
         for name, entry in used.items():
             self.used.setdefault(name, entry)
         self.not_in_force.update(not_in_force)

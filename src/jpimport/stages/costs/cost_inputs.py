@@ -60,6 +60,9 @@ TEMP = "__costs_"
 #: Each distinct lookup condition (by its text) as a small number, for plan keys.
 _CONDITIONS: dict[str, int] = {}
 
+#: More rounds than any chain of conditions (a condition that depends on another lookup) needs.
+MAX_ROUNDS = 10
+
 #: The query of each condition: whether any row meets it.
 _FLAGS: dict[tuple[str, int], pl.Expr] = {}
 
@@ -138,7 +141,7 @@ def cost_plan(
     the memo) until none is left unevaluated; only the last build's trace reaches ``ctx``.
     """
     statuses: dict[str, tuple[int, bool]] = {}
-    while True:
+    for _ in range(MAX_ROUNDS):
         known = ",".join(f"{n}={c}:{int(b)}" for n, (c, b) in sorted(statuses.items()))
         slot = memo_key(ctx, f"{key}|{','.join(sorted(given))}|{known}")
 
@@ -151,6 +154,7 @@ def cost_plan(
         flags = data.select([_flag(n, number, c) for n, (number, c) in pending.items()])
         for (name, (number, _)), flag in zip(pending.items(), flags.row(0), strict=True):
             statuses[name] = (number, bool(flag))
+    raise RuntimeError(f"{key}: the lookups' conditions did not settle in {MAX_ROUNDS} rounds")
 
 
 def _flag(name: str, number: int, condition: pl.Expr) -> pl.Expr:

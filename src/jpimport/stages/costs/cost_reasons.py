@@ -70,6 +70,8 @@ class ReasonCodes:
     def decode(self, frame: pl.DataFrame, name: str) -> pl.Series:
         """The List(String) of reasons of every row of ``frame`` (which holds the keys)."""
         keys = self.keys
+        if frame.height == 0:
+            return pl.Series(name, [], dtype=TEXTS)
         if not keys:
             return pl.Series(name, [self.texts({})] * frame.height, dtype=TEXTS)
         if frame.height == 1:

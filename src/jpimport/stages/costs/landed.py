@@ -29,7 +29,12 @@ from jpimport.stages.costs.landed_chain import (
     part_columns,
     price_basis,
 )
-from jpimport.stages.costs.landed_inputs import BUSINESS_IMPORTERS, LandedParams, with_inputs
+from jpimport.stages.costs.landed_inputs import (
+    BUSINESS_IMPORTERS,
+    INPUT_SCHEMA,
+    LandedParams,
+    with_inputs,
+)
 
 NAME = "landed"
 COSTS = "costs"
@@ -90,7 +95,10 @@ class LandedPlan:
     notes: tuple[str, ...]
 
     def query(self, source: pl.DataFrame) -> pl.LazyFrame:
-        """The stacked rows (typical, then low, then high) with every amount of the chain."""
+        """The stacked rows (typical, then low, then high) with every amount of the chain.
+
+        ``source`` holds the input columns (``landed_inputs.INPUT_SCHEMA``).
+        """
         base = self.basis.lazy(source).cache()
         stacked = pl.concat([base.select(part) for part in self.parts])
         return self.chain.lazy(stacked).select([*TYPICAL, *CODES])
@@ -99,10 +107,11 @@ class LandedPlan:
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the landed-cost and retail-price columns to every row (vectorised, one query)."""
     source = with_inputs(frame)
-    imports, sales = _needs(source)
+    inputs = pl.DataFrame([source.get_column(name) for name in INPUT_SCHEMA])
+    imports, sales = _needs(inputs)
     key = memo_key(ctx, f"{COSTS}.{NAME}|imports={imports}|sales={sales}")
     built = ctx.memo(key, lambda c: build(c, imports=imports, sales=sales))
-    stacked = collect(built.query(source))
+    stacked = collect(built.query(inputs))
     rows = frame.height
     typical = stacked.slice(0, rows)
     ends = {part: stacked.slice(rows * (i + 1), rows) for i, part in enumerate(ENDS)}
