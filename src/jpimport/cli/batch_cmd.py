@@ -98,6 +98,7 @@ def batch(
     """Assess a file of vehicles (一括審査): one output row per input row, resumable."""
     from jpimport.batch import DaskSettings, run_batch
     from jpimport.batch.progress import progress_for
+    from jpimport.cli.assess_cmd import options_from_cli
     from jpimport.errors import InputError
     from jpimport.options import AssessOptions
 
@@ -106,16 +107,18 @@ def batch(
     if workers is not None and workers < 1:
         raise InputError("must be at least 1", field="--workers")
     options = AssessOptions.build(
-        as_of=as_of.date() if as_of else None,
-        importer=importer,
-        volume=volume,
-        registration=registration,
-        declared_payload_kg=declared_payload_kg,
-        manufactured=manufactured,
-        region=region,
-        usd_jpy=usd_jpy,
-        price_usd=price_usd,
-        km_per_year=km_per_year,
+        **options_from_cli(
+            as_of=as_of,
+            importer=importer,
+            volume=volume,
+            registration=registration,
+            declared_payload_kg=declared_payload_kg,
+            manufactured=manufactured,
+            region=region,
+            usd_jpy=usd_jpy,
+            price_usd=price_usd,
+            km_per_year=km_per_year,
+        )
     )
     summary = run_batch(
         input_path,
