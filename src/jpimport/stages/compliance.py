@@ -88,8 +88,6 @@ _ON_ROUTE = "__con_route"
 #: The fields of a finding, in the order of the ``findings`` structs.
 _FINDING_SCHEMA: dict[str, pl.DataType] = {
     "rule": pl.String(),
-    "title_en": pl.String(),
-    "title_ja": pl.String(),
     "outcome": pl.String(),
     "pathway": pl.String(),
     "reason": pl.String(),
@@ -100,9 +98,19 @@ _FINDING_SCHEMA: dict[str, pl.DataType] = {
     "missing": pl.List(pl.String()),
     "compared_date": pl.Date(),
     "compared_date_estimated": pl.Boolean(),
-    "status": pl.String(),
-    "citation": pl.Struct({"title": pl.String(), "url": pl.String(), "article": pl.String()}),
 }
+#: The fields of a finding that are the rule's own (the same on every row): added by
+#: ``to_json`` from the bundled entry, kept out of the frame (they were most of its bytes).
+_RULE_FIELDS = ("title_en", "title_ja", "status", "citation")
+#: A finding's keys in the JSON document, in order.
+_JSON_ORDER = (
+    "rule",
+    "title_en",
+    "title_ja",
+    *(name for name in _FINDING_SCHEMA if name != "rule"),
+    "status",
+    "citation",
+)
 #: Per distinct finding, beside its fields: how to fill in the row's reason and date, and what
 #: it adds to the recommended route's totals.
 _EXTRA_SCHEMA: dict[str, pl.DataType] = {
@@ -173,13 +181,12 @@ class _Table:
         costed = decision.outcome in COSTED
         shown = costs if costed else (None, None, None)
         modify = decision.outcome == "modify"
-        citation = (rule.citation.title, rule.citation.url, rule.citation.article)
         fields = (
-            *(rule.id, rule.title_en, rule.title_ja, decision.outcome, route, reason),
+            *(rule.id, decision.outcome, route, reason),
             rule.routes[route].modification if costed else None,
             *shown,
             decision.missing,
-            *(None, None, status_of(rule), citation),
+            *(None, None),
         )
         kind = compared_kind(rule)
         extra = (
@@ -191,8 +198,7 @@ class _Table:
     @functools.cached_property
     def findings(self) -> pl.Series:
         """The findings' fields as structs, one per table row (once every row is added)."""
-        keys = ("title", "url", "article")
-        rows = [(*f[:-1], dict(zip(keys, f[-1], strict=True))) for f, _ in self.rows]
+        rows = [f for f, _ in self.rows]
         return pl.DataFrame(rows, schema=_FINDING_SCHEMA, orient="row").to_struct("findings")
 
     @functools.cached_property
@@ -550,19 +556,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _with_cost_range(finding: dict[str, Any]) -> dict[str, Any]:
-    """Add the contract's ``cost_jpy`` {low, typical, high} beside the flat cost columns."""
-    finding["cost_jpy"] = {
-        part: finding.get(f"cost_{part}_jpy") for part in ("low", "typical", "high")
+@functools.cache
+def _rule_fields() -> dict[str, dict[str, Any]]:
+    """Per bundled entry id, the finding fields that are the rule's own (``_RULE_FIELDS``)."""
+    return {
+        rule.id: {
+            "title_en": rule.title_en,
+            "title_ja": rule.title_ja,
+            "status": status_of(rule),
+            "citation": rule.citation.to_dict(),
+        }
+        for rule in bundled_entries()
     }
-    return finding
+
+
+def _finding_json(finding: Mapping[str, Any]) -> dict[str, Any]:
+    """One finding of the frame as JSON: its rule's titles, status and citation added, and the
+    contract's ``cost_jpy`` {low, typical, high} beside the flat cost columns.
+    """
+    own = _rule_fields().get(finding["rule"], {})
+    out = {key: _plain(finding[key] if key in finding else own.get(key)) for key in _JSON_ORDER}
+    out["cost_jpy"] = {part: out.get(f"cost_{part}_jpy") for part in ("low", "typical", "high")}
+    return out
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """``findings``, ``drive_side`` and a ``compliance`` summary: the recommended route's totals,
     its unknown findings (rule → missing data) and advisories, and every outcome by rule and route.
     """
-    findings = [_with_cost_range(_plain(f)) for f in row.get("findings") or []]
+    findings = [_finding_json(f) for f in row.get("findings") or []]
     outcomes: dict[str, dict[str, str]] = {}
     for f in findings:
         outcomes.setdefault(f["rule"], {})[f["pathway"]] = f["outcome"]
