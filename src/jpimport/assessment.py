@@ -13,6 +13,7 @@ import polars as pl
 from jpimport.errors import InputError
 from jpimport.options import AssessOptions, with_options
 from jpimport.stages import StageContext, pipeline
+from jpimport.stages.costs.explain import explanations, with_used_for
 from jpimport.vehicles.vehicle import Vehicle
 
 _ROW = "__row"
@@ -47,6 +48,7 @@ class Assessment:
     unconfirmed: list[str]
     not_in_force: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    explanations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``jpimport assess --json``."""
@@ -60,6 +62,7 @@ class Assessment:
         document["unconfirmed"] = list(self.unconfirmed)
         document["not_in_force"] = dict(self.not_in_force)
         document["notes"] = list(self.notes)
+        document["explanations"] = dict(self.explanations)
         document["trace"] = list(self.trace)
         return document
 
@@ -126,12 +129,15 @@ def assess(target: str | Path | Vehicle, **options: Any) -> Assessment:
     vehicle, notes = resolve_target(target)
     assessed, contexts = run_stages(vehicle.frame(), opts)
     ctx = contexts[opts.as_of]
+    row = assessed.row(0, named=True)
+    explained = explanations(row, ctx)
     return Assessment(
         vehicle=vehicle,
         options=opts,
-        row=assessed.row(0, named=True),
-        trace=ctx.trace(),
+        row=row,
+        trace=with_used_for(ctx.trace(), explained),
         unconfirmed=ctx.unconfirmed,
         not_in_force=dict(ctx.not_in_force),
         notes=notes,
+        explanations=explained,
     )

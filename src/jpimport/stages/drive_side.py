@@ -109,7 +109,8 @@ def expressions(ctx: StageContext) -> list[pl.Expr]:
     legal = _legal_note(ctx.find("drive_side.lhd_legal"))
     daily = ctx.find("drive_side.lhd_daily_use")
     uses = list(daily.value.values()) if daily and isinstance(daily.value, Mapping) else []
-    low, typical, high, how = _conversion_yen(ctx)
+    with ctx.amount(*COLUMNS[1:]):  # the conversion parameters feed the three cost columns
+        low, typical, high, how = _conversion_yen(ctx)
     texts = [legal, *(str(u) for u in uses), how]
     cases = _cases()
     notes = pl.Series([_notes(s, p, c, texts) for s, p, c in cases], dtype=pl.List(pl.String))

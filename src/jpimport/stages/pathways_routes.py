@@ -26,6 +26,9 @@ ELIGIBLE = "__eligible_{}"
 Triple = tuple[int | None, int | None, int | None]
 NO_COST: Triple = (None, None, None)
 
+#: The columns of the recommended route's costs (``pathways.run``).
+FIXED_COST, UNIT_COST = "pathway_fixed_cost_jpy", "pathway_unit_cost_jpy"
+
 #: How each route's unit cost is made up: one parameter, or the sum of several (parallel).
 UNIT_COST_PARTS: dict[str, tuple[str, ...]] = {
     "us_certified": ("unit_cost_jpy",),
@@ -146,8 +149,11 @@ def _texts(value: ParameterValue | None) -> list[str]:
 
 def _common(used: _Used, assessment: RouteAssessment) -> RouteAssessment:
     """Fill in the per-date facts every route has: costs, lead time, documents, tests."""
-    assessment.fixed = _triple([used.find("fixed_cost_jpy")])
-    assessment.unit = _triple([used.find(p) for p in UNIT_COST_PARTS[used.route]])
+    # attributed per route: the explanation of a row's route cost reads its route's entry
+    with used.ctx.amount(f"{FIXED_COST}@{used.route}"):
+        assessment.fixed = _triple([used.find("fixed_cost_jpy")])
+    with used.ctx.amount(f"{UNIT_COST}@{used.route}"):
+        assessment.unit = _triple([used.find(p) for p in UNIT_COST_PARTS[used.route]])
     lead = used.find("lead_time_days")
     assessment.lead_time_days = (
         lead.value if lead is not None and isinstance(lead.value, int) else None

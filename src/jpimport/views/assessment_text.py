@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from jpimport.views.explain_text import render_explanations
 from jpimport.views.format import fmt
 
 #: Vehicle columns whose absence the reader should see at once.
@@ -202,6 +203,25 @@ def _costs(document: Mapping[str, Any]) -> list[Table]:
     return tables
 
 
+#: Amounts explained under --explain besides the cost tables' rows.
+_EXPLAINED_EXTRA = (
+    ("Voluntary insurance (estimate) 任意保険", "costs.estimates.voluntary_insurance_jpy.typical"),
+    ("Maintenance (estimate) 整備", "costs.estimates.maintenance_jpy.typical"),
+    ("First year 初年度", "costs.first_year_jpy"),
+    ("Ownership total 保有総額", "costs.ownership.total_jpy"),
+)
+
+
+def explained_rows() -> list[tuple[str, str]]:
+    """(label, amount path) of every amount the text shows, in the order shown."""
+    rows = [
+        (f"{label}" if field != "total_jpy" else f"{title}: {label}", f"costs.{key}.{field}")
+        for key, title, fields in _COST_ROWS
+        for field, label in fields
+    ]
+    return [*rows, *_EXPLAINED_EXTRA]
+
+
 def _cost_lines(document: Mapping[str, Any]) -> list[str]:
     """Estimates shown apart from legal costs, first-year and ownership totals."""
     costs = document.get("costs") or {}
@@ -301,4 +321,5 @@ def render_assessment(document: Mapping[str, Any], out: Console, *, explain: boo
     if unconfirmed:
         out.print(_unconfirmed(unconfirmed))
     if explain:
+        render_explanations(document, out, explained_rows())
         out.print(_trace(document))

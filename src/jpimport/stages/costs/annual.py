@@ -87,6 +87,14 @@ OWNERSHIP_NOTE = (
 )
 
 
+#: What is paid up front, and the totals ``finish`` adds from it and the running costs.
+PAID = ("retail_price_jpy", "reg_total_jpy")
+TOTALS = {
+    "first_year_total_jpy": (*PAID, "first_year_running_jpy"),
+    "ownership_total_jpy": (*PAID, "ownership_running_jpy"),
+}
+
+
 @dataclass(frozen=True)
 class AnnualPlan:
     """The per-row columns as layers, and the per-year running cost over the ownership years."""
@@ -106,7 +114,7 @@ def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
 def finish(frame: pl.DataFrame, rows: pl.DataFrame, built: AnnualPlan) -> pl.DataFrame:
     """``frame`` with the annual columns of ``rows`` (the plan's result) and the totals added."""
     totals = ownership_years.by_year(rows, built.running)
-    paid = rows["retail_price_jpy"] + rows["reg_total_jpy"]
+    paid = rows[PAID[0]] + rows[PAID[1]]
     found = {
         "annual_reasons": built.reasons.decode(rows, "annual_reasons"),
         **{s.name: s for s in totals.get_columns()},
@@ -144,11 +152,17 @@ def build_with_registration(ctx: StageContext, inputs: Inputs) -> WithRegistrati
 
 def build(ctx: StageContext, inputs: Inputs) -> AnnualPlan:
     """The annual columns for the rules in force and the lookups the rows need."""
-    auto, weight = automobile_tax(inputs, ctx), weight_tax(inputs, ctx)
-    insurance, costs = compulsory_insurance(inputs, ctx), running(inputs, ctx)
+    with ctx.amount("annual_automobile_tax_jpy", *ownership_years.AUTOMOBILE_HELPERS):
+        auto = automobile_tax(inputs, ctx)
+    with ctx.amount("annual_weight_tax_jpy", *ownership_years.WEIGHT_HELPERS):
+        weight = weight_tax(inputs, ctx)
     then = pl.col("inspection_then_years")
-    per_inspection = _inspection(ctx)
-    interval_insurance = inputs.columns.temp("ci_interval", insurance.premium(then * 12))
+    with ctx.amount("annual_compulsory_insurance_jpy", "_ci_inspection"):
+        insurance = compulsory_insurance(inputs, ctx)
+        interval_insurance = inputs.columns.temp("ci_interval", insurance.premium(then * 12))
+    costs = running(inputs, ctx)
+    with ctx.amount("annual_inspection_jpy", "_inspection"):
+        per_inspection = _inspection(ctx)
     parts = {
         "annual_automobile_tax_jpy": auto.at_age(auto.age_at_registration_months),
         "annual_weight_tax_jpy": weight.per_year_at(weight.age_at_registration_months),
@@ -194,7 +208,13 @@ def build(ctx: StageContext, inputs: Inputs) -> AnnualPlan:
     months = months_to_next_april(ctx.as_of)
     year_cost = ownership_years.running_by_year(auto, weight, months)
     codes = pack(columns, "annual_reasons", reasons)
-    return AnnualPlan(Plan.of(columns.layers(), ()), year_cost, codes)
+    layers = columns.layers()
+    ctx.link_exprs(e for layer in layers for e in layer)
+    for name in ownership_years.BY_YEAR:
+        ctx.link(name, year_cost.meta.root_names())
+    for name, reads in TOTALS.items():
+        ctx.link(name, reads)
+    return AnnualPlan(Plan.of(layers, ()), year_cost, codes)
 
 
 @dataclass(frozen=True)

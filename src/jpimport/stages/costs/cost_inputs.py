@@ -212,7 +212,7 @@ def abolished(ctx: StageContext, name: str) -> bool:
 def use_rounding(ctx: StageContext, *rules: RoundingRule) -> None:
     """Record legal rounding rules in the trace, like parameters."""
     for rule in rules:
-        ctx.used.setdefault(rule.name, rule.trace())
+        ctx.record(rule.name, rule.trace())
 
 
 def number(value: ParameterValue) -> int | float:

@@ -137,7 +137,12 @@ def build(ctx: StageContext, *, imports: bool, sales: bool) -> LandedPlan:
     carried = [pl.col(name) for name in (*CARRIED, *CODES)]
     parts = tuple((*carried, *part_columns(params, part)) for part in PARTS)
     texts = tuple(text for _, text in reasons), tuple(text for _, text in notes)
-    chain = Plan.of(chain_steps(params), TYPICAL)
+    steps = chain_steps(params)
+    ctx.link_exprs(e for step in (*basis, parts[0], *steps) for e in step)
+    for name in RANGED:  # the ends of the ranges run the same chain on the ends' estimates
+        for end in ENDS:
+            ctx.link(ranged(name, end), (name,))
+    chain = Plan.of(steps, TYPICAL)
     return LandedPlan(Plan.of(basis, ()), parts, chain, *texts)
 
 

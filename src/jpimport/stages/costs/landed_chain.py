@@ -9,9 +9,13 @@ and runs over all three. A USD amount becomes yen at ``usd_jpy_used``, rounded h
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fractions import Fraction
+
 import polars as pl
 
 from jpimport.rules.model import Part
+from jpimport.rules.rounding import CUSTOMS_TAX_AMOUNT, CUSTOMS_TAX_BASE
 from jpimport.stages.costs import landed_tax as tax
 from jpimport.stages.costs.landed_inputs import BUSINESS_IMPORTERS, LandedParams
 
@@ -76,8 +80,10 @@ def basis_steps(params: LandedParams) -> list[Step]:
         (dims[0] * dims[1] * dims[2] / MM3_PER_M3).round(2).alias("__dims_m3"),
     ]
     b = Basis
-    default_rate = params.scalar(params.usd_jpy)
-    body_known = params.by_key(params.volume_by_body, pl.col("body"), "typical").is_not_null()
+    with params.feeding("usd_jpy_used"):
+        default_rate = params.scalar(params.usd_jpy)
+    with params.feeding("shipping_volume_basis"):
+        body_known = params.by_key(params.volume_by_body, pl.col("body"), "typical").is_not_null()
     second = [
         pl.when(b.imports).then(pl.coalesce(pl.col("usd_jpy"), default_rate)).alias("usd_jpy_used"),
         pl.when(b.imports & b.dims_m3.is_not_null())
@@ -133,24 +139,67 @@ CARRIED = (
 
 
 def part_columns(params: LandedParams, part: Part) -> list[pl.Expr]:
-    """The inputs of one part of the ranges (``PartInputs``): its estimates and table entries."""
+    """The inputs of one part of the ranges (``PartInputs``): its estimates and table entries.
+
+    Each is built inside a scope of its own column, so the parameters it takes feed it.
+    """
     importer = pl.col("importer")
-    premium_rate = params.estimate(params.insurance_rate, part) * params.scalar(
-        params.insured_share
-    )
-    return [
-        params.by_key(params.fob_share, importer, part).alias("__share"),
-        params.by_key(params.volume_by_body, pl.col("body"), part).alias("__body_m3"),
-        params.by_key(params.ocean_rate_usd, importer, part).alias("__ocean_rate"),
-        params.by_key(params.inland_usd, importer, part).alias("__inland_rate"),
-        premium_rate.alias("__premium_rate"),
-        yen(params.estimate(params.port_handling, part)).alias("__port"),
-        yen(params.estimate(params.customs_brokerage, part)).alias("__brokerage"),
-        yen(params.estimate(params.pdi, part)).alias("__pdi"),
-        params.by_key(params.dealer_margin, importer, part).alias("__margin_rate"),
-        pl.col(f"modifications{_suffix(part)}_jpy").alias("__modifications"),
-        pl.col(f"rhd_conversion{_suffix(part)}_jpy").alias("__rhd_cost"),
-    ]
+    made: dict[str, Callable[[], pl.Expr]] = {
+        "__share": lambda: params.by_key(params.fob_share, importer, part),
+        "__body_m3": lambda: params.by_key(params.volume_by_body, pl.col("body"), part),
+        "__ocean_rate": lambda: params.by_key(params.ocean_rate_usd, importer, part),
+        "__inland_rate": lambda: params.by_key(params.inland_usd, importer, part),
+        "__premium_rate": lambda: (
+            params.estimate(params.insurance_rate, part) * params.scalar(params.insured_share)
+        ),
+        "__port": lambda: yen(params.estimate(params.port_handling, part)),
+        "__brokerage": lambda: yen(params.estimate(params.customs_brokerage, part)),
+        "__pdi": lambda: yen(params.estimate(params.pdi, part)),
+        "__margin_rate": lambda: params.by_key(params.dealer_margin, importer, part),
+        "__modifications": lambda: pl.col(f"modifications{_suffix(part)}_jpy"),
+        "__rhd_cost": lambda: pl.col(f"rhd_conversion{_suffix(part)}_jpy"),
+    }
+    columns = []
+    for name, make in made.items():
+        with params.feeding(name):
+            columns.append(make().alias(name))
+    return columns
+
+
+#: The columns each tax rate and legal rounding rule of the chain goes into.
+RATE_COLUMNS = {
+    "duty": ("duty_jpy",),
+    "national": ("import_consumption_tax_national_jpy", "import_consumption_tax_local_jpy"),
+    "local": ("import_consumption_tax_local_jpy",),
+    "sales": ("retail_consumption_tax_jpy", "retail_price_ex_tax_jpy"),
+}
+ROUNDING_COLUMNS = {
+    CUSTOMS_TAX_BASE.name: ("customs_value_jpy", "import_tax_base_jpy"),
+    CUSTOMS_TAX_AMOUNT.name: (
+        "duty_jpy",
+        "import_consumption_tax_national_jpy",
+        "import_consumption_tax_local_jpy",
+    ),
+}
+
+
+def _rates(params: LandedParams) -> dict[str, Fraction | None]:
+    """The chain's tax rates as exact fractions, each attributed to the columns it goes into."""
+    values = {
+        "duty": params.duty_rate,
+        "national": params.national_rate,
+        "local": params.local_rate,
+        "sales": params.consumption_tax_rate,
+    }
+    rates = {}
+    for key, value in values.items():
+        with params.feeding(*RATE_COLUMNS[key]):
+            rates[key] = params.fraction(value)
+    for name, columns in ROUNDING_COLUMNS.items():
+        if name in params.ctx.used:
+            with params.feeding(*columns):
+                params.ctx.attribute(name)
+    return rates
 
 
 def chain_steps(params: LandedParams) -> list[Step]:
@@ -165,12 +214,7 @@ def chain_steps(params: LandedParams) -> list[Step]:
         .then(pl.lit(0.0))
     )
     fixed, units = pl.col("pathway_fixed_cost_jpy"), pl.col("volume")
-    rates = {
-        "duty": params.fraction(params.duty_rate),
-        "national": params.fraction(params.national_rate),
-        "local": params.fraction(params.local_rate),
-        "sales": params.fraction(params.consumption_tax_rate),
-    }
+    rates = _rates(params)
     jp_price = pl.col("jp_price_jpy")
     return [
         [

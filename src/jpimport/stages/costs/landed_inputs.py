@@ -6,6 +6,7 @@ recorded as missing (its amounts become null with a reason), never taken as zero
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -113,29 +114,42 @@ class LandedParams:
         if sales:
             params.dealer_margin = params._find("dealer_margin_rate")
         for rule in (CUSTOMS_TAX_BASE, CUSTOMS_TAX_AMOUNT):
-            ctx.used.setdefault(rule.name, rule.trace())
+            ctx.record(rule.name, rule.trace())
         return params
+
+    def feeding(self, *columns: str) -> AbstractContextManager[None]:
+        """A scope: parameters taken inside it feed ``columns`` (``StageContext.amount``)."""
+        return self.ctx.amount(*columns)
+
+    def _taken(self, value: ParameterValue | None) -> None:
+        """Attribute a parameter taken into an expression to the columns being built."""
+        if value is not None:
+            self.ctx.attribute(value.name)
 
     def scalar(self, value: ParameterValue | None) -> pl.Expr:
         """A scalar parameter as a Float64 literal; null when not in force."""
+        self._taken(value)
         if value is None or isinstance(value.value, Range) or value.value is None:
             return null_float()
         return pl.lit(float(_number(value)), dtype=pl.Float64)
 
     def estimate(self, value: ParameterValue | None, part: Part) -> pl.Expr:
         """One part of a range parameter as a Float64 literal; null when not in force."""
+        self._taken(value)
         if value is None or not isinstance(value.value, Range):
             return null_float()
         return pl.lit(float(value.value.part(part)), dtype=pl.Float64)
 
     def by_key(self, value: ParameterValue | None, key: pl.Expr, part: Part) -> pl.Expr:
         """One part of a table of ranges looked up per row; unknown keys and nulls give null."""
+        self._taken(value)
         if value is None:
             return null_float()
         return value.table_expr(key, part=part).cast(pl.Float64)
 
     def fraction(self, value: ParameterValue | None) -> Fraction | None:
         """A rate as an exact fraction (0.078 → 39/500), for legal tax arithmetic on integers."""
+        self._taken(value)
         if value is None or value.value is None:
             return None
         return Fraction(str(_number(value)))

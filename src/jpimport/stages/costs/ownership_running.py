@@ -10,6 +10,7 @@ maintenance are estimate ranges kept apart from legal costs.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import polars as pl
@@ -60,13 +61,24 @@ def running(inputs: Inputs, ctx: StageContext) -> Running:
     """Parking, fuel and the estimate ranges of each row as of ``ctx.as_of``."""
     reasons: list[Reason] = []
     columns = inputs.columns
-    parking = columns.temp("parking_monthly", _parking(inputs, ctx, reasons))
-    km = columns.temp("km_per_year", _km_per_year(inputs, ctx, reasons))
-    graded = _grade(inputs, ctx, reasons)
-    grade = columns.temp("fuel_grade", graded)
-    price = columns.temp("fuel_price", _price(inputs, ctx, graded, grade, reasons))
-    km_per_l = columns.temp("km_per_l", _km_per_l(inputs, ctx, reasons))
-    electricity, kwh_per_km = _electricity(inputs, ctx, reasons)
+
+    def feeding(name: str) -> AbstractContextManager[None]:
+        """Parameters read in the block feed the temporary column ``name``."""
+        return ctx.amount(columns.prefix + name)
+
+    with feeding("parking_monthly"):
+        parking = columns.temp("parking_monthly", _parking(inputs, ctx, reasons))
+    with feeding("km_per_year"):
+        km = columns.temp("km_per_year", _km_per_year(inputs, ctx, reasons))
+    with feeding("fuel_grade"):
+        graded = _grade(inputs, ctx, reasons)
+        grade = columns.temp("fuel_grade", graded)
+    with feeding("fuel_price"):
+        price = columns.temp("fuel_price", _price(inputs, ctx, graded, grade, reasons))
+    with feeding("km_per_l"):
+        km_per_l = columns.temp("km_per_l", _km_per_l(inputs, ctx, reasons))
+    with feeding("fuel_cost"), ctx.amount("electricity_price_jpy_per_kwh"):
+        electricity, kwh_per_km = _electricity(inputs, ctx, reasons)
     electric = pl.col("powertrain") == "ev"
     litres = km.cast(pl.Float64) / km_per_l
     fuel = (
@@ -200,7 +212,8 @@ def _electricity(
 
 def _range(ctx: StageContext, name: str, label: str, reasons: list[Reason]) -> dict[str, pl.Expr]:
     """Low/typical/high literals of an estimate range parameter (null when not in force)."""
-    value: ParameterValue | None = ctx.find(name)
+    with ctx.amount(*(f"annual_{label}_{p}_jpy" for p in PARTS)):
+        value: ParameterValue | None = ctx.find(name)
     if value is None:
         reasons.append(Reason(absent(ctx, name)))
         return {f"{label}_{p}": lit_int(None) for p in PARTS}

@@ -41,6 +41,11 @@ HELPERS = {
     "_parking_year": "parking for a year",
     "_fuel_year": "fuel or electricity for a year",
 }
+#: The helper columns made from the automobile tax and from the weight tax.
+AUTOMOBILE_HELPERS = tuple(h for h in HELPERS if h.startswith("_at_"))
+WEIGHT_HELPERS = tuple(h for h in HELPERS if h.startswith("_wt_"))
+#: The columns ``by_year`` adds.
+BY_YEAR = ("ownership_running_jpy", "ownership_running_by_year_jpy", "first_year_running_jpy")
 CARRIED = ("powertrain", "inspection_first_years", "inspection_then_years", "ownership_years")
 
 

@@ -58,6 +58,14 @@ COLUMNS = (
 )
 
 
+#: The columns the environmental performance tax's parameters feed.
+ACQUISITION_COLUMNS = (
+    "reg_environmental_performance_tax_jpy",
+    "reg_environmental_performance_tax_rate",
+    "reg_environmental_performance_tax_base_jpy",
+)
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add the registration cost columns to every row."""
     data = input_frame(frame)
@@ -81,18 +89,25 @@ class RegistrationPlan:
 
 def build(ctx: StageContext, inputs: Inputs) -> RegistrationPlan:
     """The registration columns as layers, for the rules in force and the lookups rows need."""
-    acquisition = environmental_performance_tax(inputs, ctx)
-    annual_tax = automobile_tax(inputs, ctx)
-    auto_amount, months, kei_note = registration_amount(annual_tax, ctx, inputs)
-    weight = weight_tax(inputs, ctx)
-    insurance = compulsory_insurance(inputs, ctx)
-    fees = registration_fees(inputs, ctx)
+    with ctx.amount(*ACQUISITION_COLUMNS):
+        acquisition = environmental_performance_tax(inputs, ctx)
+    with ctx.amount("reg_automobile_tax_jpy"):
+        annual_tax = automobile_tax(inputs, ctx)
+        auto_amount, months, kei_note = registration_amount(annual_tax, ctx, inputs)
+    with ctx.amount("reg_weight_tax_jpy"):
+        weight = weight_tax(inputs, ctx)
     insured_months = pl.col("inspection_first_years") * 12 + 1
+    with ctx.amount("reg_compulsory_insurance_jpy"):
+        insurance = compulsory_insurance(inputs, ctx)
+        premium = insurance.premium(insured_months)
+    fees = registration_fees(inputs, ctx)
+    with ctx.amount("fuel_economy_attainment_pct"):
+        attainment = attainment_pct(inputs, ctx)
     parts = {
         "reg_environmental_performance_tax_jpy": acquisition.amount_jpy,
         "reg_automobile_tax_jpy": auto_amount,
         "reg_weight_tax_jpy": weight.at_registration(),
-        "reg_compulsory_insurance_jpy": insurance.premium(insured_months),
+        "reg_compulsory_insurance_jpy": premium,
         "reg_recycling_jpy": fees.recycling["typical"],
         "reg_fees_jpy": fees.fees_jpy,
     }
@@ -111,7 +126,7 @@ def build(ctx: StageContext, inputs: Inputs) -> RegistrationPlan:
     extra = {
         "reg_environmental_performance_tax_rate": acquisition.rate_scaled / SCALE,
         "reg_environmental_performance_tax_base_jpy": acquisition.base_jpy.cast(pl.Int64),
-        "fuel_economy_attainment_pct": attainment_pct(inputs, ctx),
+        "fuel_economy_attainment_pct": attainment,
         "reg_automobile_tax_months": lit_int(months),
         "reg_compulsory_insurance_months": insured_months.cast(pl.Int64),
         "reg_recycling_low_jpy": fees.recycling["low"],
@@ -121,7 +136,9 @@ def build(ctx: StageContext, inputs: Inputs) -> RegistrationPlan:
     for name, expr in extra.items():
         columns.column(name, expr)
     codes = pack(columns, "registration_reasons", reasons)
-    return RegistrationPlan(Plan.of(columns.layers(), COLUMNS), codes)
+    layers = columns.layers()
+    ctx.link_exprs(e for layer in layers for e in layer)
+    return RegistrationPlan(Plan.of(layers, COLUMNS), codes)
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:

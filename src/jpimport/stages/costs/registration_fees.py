@@ -43,6 +43,11 @@ class RegistrationFees:
     reasons: list[Reason]
 
 
+#: The registration columns the fee and recycling parameters feed (``StageContext.amount``).
+FEES_COLUMN = "reg_fees_jpy"
+RECYCLING_COLUMNS = ("reg_recycling_low_jpy", "reg_recycling_jpy", "reg_recycling_high_jpy")
+
+
 def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
     """Stamps + plates + garage certificate, and the recycling deposit, as of ``ctx.as_of``."""
     size = pl.col("size_class")
@@ -53,8 +58,9 @@ def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
     reasons.append(
         because(~route_known, "importer and plant_country unknown: registration route unknown")
     )
-    stamp, check = ctx.find(REGISTRATION), ctx.find(INSPECTION)
-    plates, garage = ctx.find(PLATES), ctx.find(GARAGE)
+    with ctx.amount(FEES_COLUMN):
+        stamp, check = ctx.find(REGISTRATION), ctx.find(INSPECTION)
+        plates, garage = ctx.find(PLATES), ctx.find(GARAGE)
     fees = lit_int(None)
     if stamp is None or check is None or plates is None or garage is None:
         pairs = ((REGISTRATION, stamp), (INSPECTION, check), (PLATES, plates), (GARAGE, garage))
@@ -77,7 +83,8 @@ def registration_fees(inputs: Inputs, ctx: StageContext) -> RegistrationFees:
         others = int(estimate(plates).typical) + int(estimate(garage).typical)
         registered = size.is_in(("small", "ordinary")) & route_known
         fees = pl.when(registered).then(registration + inspection + others)
-    recycling_value = ctx.find(RECYCLING)
+    with ctx.amount(*RECYCLING_COLUMNS):
+        recycling_value = ctx.find(RECYCLING)
     recycling: dict[Part, pl.Expr] = {}
     for part in ("low", "typical", "high"):
         if recycling_value is None:
