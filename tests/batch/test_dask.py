@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,33 @@ def test_dask_equals_local(tmp_path: Path) -> None:
     )
     assert (tmp_path / "dask.parquet").read_bytes() == (tmp_path / "local.parquet").read_bytes()
     assert (remote.rows, remote.ok, remote.errors) == (local.rows, local.ok, local.errors)
+
+
+@pytest.fixture
+def busy_dashboard_port() -> Iterator[None]:
+    """Hold port 8787 (Dask's default dashboard port), as another program may."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen(1)
+    except OSError:
+        pass  # already held by another program: the same condition
+    try:
+        yield
+    finally:
+        holder.close()
+
+
+@pytest.mark.usefixtures("busy_dashboard_port")
+def test_a_busy_dashboard_port_does_not_disturb_the_cluster(tmp_path: Path) -> None:
+    # Under filterwarnings=error a "port 8787 is already in use" warning would fail the run.
+    source = write_input(sample_rows(40), tmp_path / "in.csv")
+    options = AssessOptions.build(as_of=AS_OF)
+    settings = DaskSettings(workers=1, processes=False)
+    summary = run_batch(
+        source, tmp_path / "out.parquet", options=options, engine="dask", dask=settings
+    )
+    assert summary.rows == 40
 
 
 class StopRunError(Exception):

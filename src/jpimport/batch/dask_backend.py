@@ -20,6 +20,14 @@ import polars as pl
 from jpimport.batch.chunk import Plan, assess_chunk
 from jpimport.errors import InputError
 
+#: No dashboard, and the scheduler's HTTP server on a free port. With ``dashboard_address=None``
+#: the scheduler still binds its HTTP routes to port 8787, and warns (then moves) when another
+#: program holds that port; ``:0`` lets the system pick a free one, so two runs never collide.
+_NO_DASHBOARD: dict[str, Any] = {
+    "dashboard_address": ":0",
+    "scheduler_kwargs": {"dashboard": False},
+}
+
 
 @dataclass(frozen=True)
 class DaskSettings:
@@ -65,8 +73,8 @@ def _client(settings: DaskSettings, stack: ExitStack) -> Any:
         n_workers=settings.workers or 2,
         threads_per_worker=settings.threads_per_worker,
         processes=settings.processes,
-        dashboard_address=None,
         silence_logs=logging.ERROR,
+        **_NO_DASHBOARD,
         **extra,
     )
     stack.enter_context(cluster)

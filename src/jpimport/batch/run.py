@@ -19,6 +19,7 @@ from jpimport import __version__
 from jpimport.batch.chunk import Plan, assess_chunk, make_plan
 from jpimport.batch.dask_backend import DaskSettings, assess_chunks_dask
 from jpimport.batch.inputs import InputSource, Seen, open_input
+from jpimport.batch.lock import output_lock
 from jpimport.batch.parts import WorkDir, assemble, output_kind, tally
 from jpimport.batch.progress import BatchSummary, Progress, SilentProgress, showing
 from jpimport.batch.resolve import input_warnings, used_columns
@@ -100,6 +101,24 @@ def run_batch(
     source = open_input(input_path)
     _check_paths(source, output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(output):
+        return _run_locked(
+            source, output, options, engine, dask, chunk_rows, progress, on_chunk, started
+        )
+
+
+def _run_locked(
+    source: InputSource,
+    output: Path,
+    options: AssessOptions,
+    engine: Engine,
+    dask: DaskSettings | None,
+    chunk_rows: int | None,
+    progress: Progress | None,
+    on_chunk: Callable[[int], None] | None,
+    started: float,
+) -> BatchSummary:
+    """``run_batch`` once it holds the output's lock."""
     plan, found = make_plan(source.columns, options)
     generated = found.schema
     chunk_rows = chunk_rows or found.chunk_rows()
