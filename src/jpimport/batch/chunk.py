@@ -68,9 +68,7 @@ def _assess(raw: pl.DataFrame, plan: Plan) -> tuple[pl.DataFrame, int]:
     assessed, failures = run_guarded(good, stage_options(plan.options))
     inputs = raw.rename(plan.renames)
     taken = {*inputs.columns, *RESULT_SCHEMA}
-    skip = {*VEHICLE_COLUMNS, POS}
-    stage_names = [c for c in assessed.columns if c not in skip]
-    flat = assessed.select(POS, *flat_columns(assessed.schema, stage_names))
+    flat = _flat_parts(assessed)
     flat = flat.rename({c: f"{c}_result" for c in flat.columns if c in taken})
     result = _with_failures(
         resolved.select(POS, *RESOLUTION_SCHEMA, RESOLVE_ERROR, KIND), failures
@@ -83,7 +81,21 @@ def _assess(raw: pl.DataFrame, plan: Plan) -> tuple[pl.DataFrame, int]:
         *RESOLUTION_SCHEMA,
         *[c for c in flat.columns if c != POS],
     )
-    return inputs.hstack(result), int(assessed.estimated_size())
+    return inputs.hstack(result), sum(int(part.estimated_size()) for part in assessed)
+
+
+def _flat_parts(assessed: list[pl.DataFrame]) -> pl.DataFrame:
+    """``POS`` and the flat stage columns of every part, in no particular row order.
+
+    Each part is flattened before the parts are put together: the nested stage columns are
+    most of the bytes, and the join on ``POS`` orders only the flat ones.
+    """
+    skip = {*VEHICLE_COLUMNS, POS}
+    flats = []
+    for part in assessed:
+        stage_names = [c for c in part.columns if c not in skip]
+        flats.append(part.select(POS, *flat_columns(part.schema, stage_names)))
+    return flats[0] if len(flats) == 1 else pl.concat(flats, how="diagonal_relaxed")
 
 
 @dataclass(frozen=True)

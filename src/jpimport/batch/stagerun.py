@@ -76,14 +76,30 @@ def _attempt(
     parts.append(assessed.with_columns(frame.get_column(POS)))
 
 
-def run_guarded(frame: pl.DataFrame, options: AssessOptions) -> tuple[pl.DataFrame, dict[int, str]]:
-    """The assessed rows (with ``POS``, in order) and the message of each row that failed."""
+def _by_date(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """The rows of each as-of date, in input order.
+
+    ``run_stages`` assesses one date at a time and then sorts the whole assessed frame back
+    into input order; with one date per call that sort has nothing to do, and the batch
+    restores the order on its small flat columns instead (a join on ``POS``).
+    """
+    if frame.get_column("as_of").n_unique() <= 1:
+        return [frame]
+    return frame.partition_by("as_of", maintain_order=True)
+
+
+def run_guarded(
+    frame: pl.DataFrame, options: AssessOptions
+) -> tuple[list[pl.DataFrame], dict[int, str]]:
+    """The assessed rows in parts (each with ``POS``, in no particular order of parts; at
+    least one, maybe empty) and the message of each row that failed.
+    """
     parts: list[pl.DataFrame] = []
     failures: list[tuple[int, str]] = []
     if frame.height:
-        _attempt(frame, options, parts, failures)
+        for part in _by_date(frame):
+            _attempt(part, options, parts, failures)
     if not parts:
         empty, _ = run_stages(frame.clear().drop(POS), options)
-        return empty.with_columns(pl.lit(None, pl.UInt32).alias(POS)).clear(), dict(failures)
-    assessed = parts[0] if len(parts) == 1 else pl.concat(parts, how="diagonal_relaxed")
-    return assessed.sort(POS), dict(failures)
+        parts = [empty.with_columns(pl.lit(None, pl.UInt32).alias(POS)).clear()]
+    return parts, dict(failures)
