@@ -390,6 +390,8 @@ def test_to_json_gives_the_contract_keys_and_assumptions() -> None:
         "annual",
         "estimates",
         "first_year_jpy",
+        "first_year_known_total_jpy",
+        "first_year_missing",
         "ownership",
         "ownership_assumptions",
     }

@@ -185,6 +185,14 @@ _COST_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def _total(total: Any, known: Any, section: Mapping[str, Any], missing_key: str = "missing") -> str:
+    """A total; when unknown for want of some parts, what is known of it and what is missing."""
+    missing = section.get(missing_key) or []
+    if total is not None or not missing or known is None:
+        return _yen(total)
+    return f"{_yen(None)} (at least {_yen(known)}; missing: {', '.join(missing)})"
+
+
 def _costs(document: Mapping[str, Any]) -> list[Table]:
     """The cost sections as tables: landed, retail, registration, per year."""
     costs = document.get("costs") or {}
@@ -198,7 +206,10 @@ def _costs(document: Mapping[str, Any]) -> list[Table]:
         table.add_column("yen", justify="right")
         for field, label in rows:
             if field in section:
-                table.add_row(label, _yen(section[field]))
+                shown = _yen(section[field])
+                if field == "total_jpy":
+                    shown = _total(section[field], section.get("known_total_jpy"), section)
+                table.add_row(label, shown)
         tables.append(table)
     return tables
 
@@ -232,10 +243,14 @@ def _cost_lines(document: Mapping[str, Any]) -> list[str]:
                 f"Estimate, not law — {name.replace('_', ' ')}: {_yen(value.get('typical'))}"
                 f" per year ({_yen(value['low'])}–{_yen(value['high'])})"
             )
-    if costs.get("first_year_jpy") is not None:
-        lines.append(
-            f"First year (price + registration + running costs): {_yen(costs['first_year_jpy'])}"
-        )
+    first = _total(
+        costs.get("first_year_jpy"),
+        costs.get("first_year_known_total_jpy"),
+        costs,
+        "first_year_missing",
+    )
+    if costs.get("first_year_jpy") is not None or costs.get("first_year_missing"):
+        lines.append(f"First year (price + registration + running costs): {first}")
     ownership = costs.get("ownership") or {}
     if ownership.get("total_jpy") is not None:
         lines.append(f"Total over {ownership.get('years')} years: {_yen(ownership['total_jpy'])}")

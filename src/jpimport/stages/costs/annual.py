@@ -37,6 +37,7 @@ from jpimport.stages.costs.cost_inputs import (
 from jpimport.stages.costs.cost_reasons import Reason, ReasonCodes, pack
 from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
 from jpimport.stages.costs.ownership_running import running
+from jpimport.stages.costs.partial_totals import partial_total
 from jpimport.stages.costs.tax_automobile import automobile_tax
 from jpimport.stages.costs.tax_weight import weight_tax
 
@@ -240,6 +241,21 @@ def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
     def spread(kind: str) -> dict[str, Any]:
         return {p: row.get(f"annual_{kind}_{p}_jpy") for p in ("low", "typical", "high")}
 
+    annual = {p.removeprefix("annual_").removesuffix("_jpy"): p for p in PARTS}
+    known, missing = partial_total(row, "annual_total_jpy", annual)
+    running: tuple[Any, list[str]] = (row.get("first_year_running_jpy"), [])
+    if running[0] is None and missing:  # the first year's running costs lack what the year lacks
+        running = (None, missing)
+    first_known, first_missing = partial_total(
+        row,
+        "first_year_total_jpy",
+        {
+            "retail_price": "retail_price_jpy",
+            "registration": registration.known_total(row),
+            "first_year_running": running,
+        },
+    )
+
     return {
         "annual": {
             "automobile_tax_jpy": row.get("annual_automobile_tax_jpy"),
@@ -249,6 +265,8 @@ def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
             "parking_jpy": row.get("annual_parking_jpy"),
             "fuel_jpy": row.get("annual_fuel_jpy"),
             "total_jpy": row.get("annual_total_jpy"),
+            "known_total_jpy": known,
+            "missing": missing,
             "note": ANNUAL_NOTE,
             "reasons": list(row.get("annual_reasons") or []),
         },
@@ -258,6 +276,8 @@ def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
             "note": "Estimates per year, apart from legal costs and in no total.",
         },
         "first_year_jpy": row.get("first_year_total_jpy"),
+        "first_year_known_total_jpy": first_known,
+        "first_year_missing": first_missing,
         "ownership": {
             "years": row.get("ownership_years"),
             "total_jpy": row.get("ownership_total_jpy"),

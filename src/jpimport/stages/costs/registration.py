@@ -28,6 +28,7 @@ from jpimport.stages.costs.cost_inputs import (
 )
 from jpimport.stages.costs.cost_reasons import ReasonCodes, pack
 from jpimport.stages.costs.insurance_compulsory import compulsory_insurance
+from jpimport.stages.costs.partial_totals import partial_total
 from jpimport.stages.costs.registration_fees import registration_fees
 from jpimport.stages.costs.tax_automobile import automobile_tax, registration_amount
 from jpimport.stages.costs.tax_environmental import environmental_performance_tax
@@ -141,8 +142,15 @@ def build(ctx: StageContext, inputs: Inputs) -> RegistrationPlan:
     return RegistrationPlan(Plan.of(layers, COLUMNS), codes)
 
 
+def known_total(row: Mapping[str, Any]) -> tuple[Any, list[str]]:
+    """The registration total's known parts summed, and the names of the unknown parts."""
+    parts = {p.removeprefix("reg_").removesuffix("_jpy"): p for p in PARTS}
+    return partial_total(row, "reg_total_jpy", parts)
+
+
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """The ``registration`` part of ``costs``: the amounts paid at registration and why."""
+    known, missing = known_total(row)
     return {
         "registration": {
             "environmental_performance_tax_jpy": row.get("reg_environmental_performance_tax_jpy"),
@@ -152,6 +160,8 @@ def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
             "recycling_jpy": row.get("reg_recycling_jpy"),
             "fees_jpy": row.get("reg_fees_jpy"),
             "total_jpy": row.get("reg_total_jpy"),
+            "known_total_jpy": known,
+            "missing": missing,
             "environmental_performance_tax": {
                 "rate": row.get("reg_environmental_performance_tax_rate"),
                 "base_jpy": row.get("reg_environmental_performance_tax_base_jpy"),
