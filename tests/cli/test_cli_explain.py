@@ -83,3 +83,21 @@ def test_explain_of_a_cargo_pickup_names_the_cargo_table(run_cli: Run, tmp_path:
     following = "\n".join(lines[start : start + 20])
     assert "taxes.weight_tax.cargo_per_tonne" in following
     assert "taxes.weight_tax.passenger_per_half_tonne" not in following
+
+
+def test_explain_section_fits_160_columns_except_urls(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    import jpimport
+
+    path = tmp_path / "sedan.toml"
+    path.write_text(SEDAN, encoding="utf-8")
+    text = jpimport.assess(path).table(explain=True, width=160)
+    section = text[text.index("Why these amounts") : text.index("Rules and parameters used")]
+    lines = section.splitlines()
+    assert len(lines) > 20
+    too_wide = [
+        line for line in lines if cell_len(line) > 160 and not line.lstrip().startswith("http")
+    ]
+    assert too_wide == []
+    assert all(line == line.rstrip() for line in lines)

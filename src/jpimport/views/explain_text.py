@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from jpimport.views.format import fmt
 
@@ -121,10 +122,16 @@ def explanation_lines(
 def render_explanations(
     document: Mapping[str, Any], out: Console, rows: Sequence[tuple[str, str]]
 ) -> None:
-    """Print the "Why these amounts" section (URLs kept whole, never wrapped)."""
+    """Print the "Why these amounts" section, wrapped to the console (URLs kept whole)."""
     lines = list(explanation_lines(document, rows))
     if not lines:
         return
     out.print("Why these amounts 根拠 (each amount, then the parameters behind it)")
     for line in lines:
-        out.print(line, soft_wrap=True)
+        body = line.lstrip(" ")
+        if body.startswith(("http://", "https://")):
+            out.print(line, soft_wrap=True)  # a URL is never broken, even past the width
+        else:  # wrapped by display cells (Japanese is two wide), continuation lines indented
+            indent = " " * (len(line) - len(body))
+            for part in Text(body).wrap(out, max(out.width - len(indent), 20)):
+                out.print(indent + part.plain.rstrip(), soft_wrap=True)
