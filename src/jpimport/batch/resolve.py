@@ -68,7 +68,9 @@ def _catalog() -> pl.DataFrame:
     """The catalog's vehicle columns, keyed by id, with the join columns renamed."""
     from jpimport.vehicles.catalog import load_catalog
 
-    frame = load_catalog()
+    # The source notes (kilobytes per vehicle) are for people: no stage reads them and the
+    # output leaves them out, so the batch does not copy them into every row.
+    frame = load_catalog().drop("sources")
     return frame.rename({c: f"_jpb_cat_{c}" for c in frame.columns if c != "id"}).rename(
         {"id": "_jpb_base_id"}
     )
@@ -159,7 +161,7 @@ def _vehicle_columns(frame: pl.DataFrame, options: AssessOptions) -> list[pl.Exp
     exprs += [
         pl.col("_jpb_cat_verified_on").alias("verified_on"),
         pl.col("_jpb_estimated").alias("estimated"),
-        pl.col("_jpb_cat_sources").fill_null("{}").alias("sources"),
+        pl.lit("{}", EXTRA_SCHEMA["sources"]).alias("sources"),
     ]
     return exprs
 
