@@ -158,11 +158,16 @@ def cost_plan(
 
 
 def _flag(name: str, number: int, condition: pl.Expr) -> pl.Expr:
-    """Whether any row meets the condition (numbered ``number``) of parameter ``name``."""
+    """Whether any row meets, or may meet, the condition (numbered ``number``) of ``name``.
+
+    A row whose condition is null (an input unknown) counts as meeting it: whether the lookup
+    happens must not depend on the other rows, or a vehicle assessed alone could differ from
+    the same vehicle in a batch.
+    """
     key = (name, number)
     found = _FLAGS.get(key)
     if found is None:
-        found = _FLAGS[key] = condition.fill_null(False).any().alias(name)
+        found = _FLAGS[key] = condition.fill_null(True).any().alias(name)
     return found
 
 

@@ -140,7 +140,11 @@ def _km_per_year(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl
 def _grade(inputs: Inputs, ctx: StageContext, reasons: list[Reason]) -> pl.Expr:
     """The Japanese fuel the engine is costed on (regular, premium, diesel or electric)."""
     fuel = pl.col("fuel")
-    abroad = (pl.col("plant_country") != "JP") & (pl.col("powertrain") != "ev")
+    # The rows that reach ``mapped`` below: a null test in ``when`` counts as false, so an
+    # unknown powertrain or plant takes the mapping too (as it would among other rows).
+    is_ev = (pl.col("powertrain") == "ev").fill_null(False)
+    built_in_japan = (pl.col("plant_country") == "JP").fill_null(False)
+    abroad = ~is_ev & ~built_in_japan
     table = find_for(ctx, GRADE, inputs, abroad & fuel.is_not_null())
     mapped = table.table_expr(fuel) if table is not None else pl.lit(None, dtype=pl.String)
     if table is None:
