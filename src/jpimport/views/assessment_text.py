@@ -20,9 +20,29 @@ _KEY_COLUMNS = (
     "curb_weight_kg",
     "seats",
     "displacement_cc",
+    "fuel",
     "msrp_usd",
     "epa_combined_mpg",
 )
+
+
+def missing_key_columns(vehicle: Mapping[str, Any]) -> list[str]:
+    """The key columns this vehicle lacks, among those that apply to it.
+
+    An electric car has no displacement and is rated in kWh/100 mi, not mpg; a car priced in
+    Japan (``jp_price_jpy``) needs no U.S. MSRP, nor one with a WLTC figure an EPA one.
+    """
+    electric = vehicle.get("powertrain") == "ev" or vehicle.get("fuel") == "electric"
+    skip = {"displacement_cc", "epa_combined_mpg"} if electric else set()
+    if vehicle.get("jp_price_jpy") is not None:
+        skip.add("msrp_usd")
+    if vehicle.get("jp_wltc_km_per_l") is not None:
+        skip.add("epa_combined_mpg")
+    wanted = [k for k in _KEY_COLUMNS if k not in skip]
+    if electric:
+        wanted.append("epa_kwh_per_100mi")
+    return [k for k in wanted if vehicle.get(k) is None]
+
 
 _CLASSIFICATION_LABELS = {
     "size_class": "Size class 区分 (軽/小型/普通)",
@@ -307,7 +327,7 @@ def render_assessment(document: Mapping[str, Any], out: Console, *, explain: boo
         out.print(f"estimated {name} = {fmt(vehicle.get(name))} ({short})")
     if vehicle.get("estimated"):
         out.print(f"  (how each was estimated: jpimport catalog show {vehicle['id']})")
-    missing = [k for k in _KEY_COLUMNS if vehicle.get(k) is None]
+    missing = missing_key_columns(vehicle)
     if missing:
         out.print("unknown (no source found): " + ", ".join(missing))
     for build in (_classification, _pathways, _findings, _fit):
