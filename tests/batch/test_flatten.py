@@ -7,7 +7,7 @@ import json
 
 import polars as pl
 
-from jpimport.batch.flatten import flat_columns
+from jpimport.batch.flatten import flat_columns, flatten_frame
 
 
 def test_scalars_lists_structs_and_lists_of_structs() -> None:
@@ -47,3 +47,26 @@ def test_arrays_and_empty_frames() -> None:
     assert frame.select(flat_columns(frame.schema, ["a"])).item() == "1; 2"
     empty = frame.clear()
     assert empty.select(flat_columns(empty.schema, ["a"])).schema["a"] == pl.String()
+
+
+def test_a_frame_builds_each_distinct_verdict_list_once_with_the_same_text() -> None:
+    lists = [
+        [{"rule": "lamps", "pathway": "php", "outcome": "modify", "cost": 1}],
+        [{"rule": "lamps", "pathway": "php", "outcome": "modify", "cost": 2}],  # same verdicts
+        [{"rule": "lamps", "pathway": "php", "outcome": "pass", "cost": 1}],
+        None,
+        [],
+        [{"rule": "lamps", "pathway": None, "outcome": None, "cost": None}],
+    ]
+    frame = pl.DataFrame({"n": range(60), "findings": lists * 10})
+    expected = frame.select(flat_columns(frame.schema, frame.columns))
+    out = flatten_frame(frame, frame.columns)
+    assert out.equals(expected, null_equal=True)
+    assert out.get_column("findings").to_list()[:6] == [
+        "lamps@php=modify",
+        "lamps@php=modify",
+        "lamps@php=pass",
+        None,
+        "",
+        "lamps=unknown",
+    ]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from jpimport.batch.flatten import flat_columns
+from jpimport.batch.flatten import flatten_frame
 from jpimport.batch.layout import ERROR, ERROR_KIND, RESULT_SCHEMA, STATUS, input_renames
 from jpimport.batch.resolve import ERROR as RESOLVE_ERROR
 from jpimport.batch.resolve import KIND, RESOLUTION_SCHEMA, resolve, stage_options
@@ -94,7 +94,7 @@ def _flat_parts(assessed: list[pl.DataFrame]) -> pl.DataFrame:
     flats = []
     for part in assessed:
         stage_names = [c for c in part.columns if c not in skip]
-        flats.append(part.select(POS, *flat_columns(part.schema, stage_names)))
+        flats.append(flatten_frame(part, [POS, *stage_names]))
     return flats[0] if len(flats) == 1 else pl.concat(flats, how="diagonal_relaxed")
 
 

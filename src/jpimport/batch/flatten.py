@@ -61,19 +61,22 @@ def _field(name: str) -> pl.Expr:
     return pl.element().struct.field(name).cast(pl.String)
 
 
+def _verdict_text(expr: pl.Expr, found: tuple[str, str | None, str]) -> pl.Expr:
+    """A list of verdict records as ``name[@qualifier]=verdict`` pairs joined by ``JOIN``."""
+    key, qualifier, verdict = found
+    label = _field(key).fill_null("?")
+    if qualifier is not None:
+        at = _field(qualifier)
+        label = pl.when(at.is_null()).then(label).otherwise(pl.concat_str(label, pl.lit("@"), at))
+    item = pl.concat_str(label, pl.lit("="), _field(verdict).fill_null("unknown"))
+    return expr.list.eval(item).list.join(JOIN)
+
+
 def _list(expr: pl.Expr, name: str, inner: pl.DataType) -> pl.Expr:
     """A list column as one text cell: joined scalars, name=verdict pairs, or JSON."""
     found = _verdicts(inner) if isinstance(inner, pl.Struct) else None
     if found is not None:
-        key, qualifier, verdict = found
-        label = _field(key).fill_null("?")
-        if qualifier is not None:
-            at = _field(qualifier)
-            label = (
-                pl.when(at.is_null()).then(label).otherwise(pl.concat_str(label, pl.lit("@"), at))
-            )
-        item = pl.concat_str(label, pl.lit("="), _field(verdict).fill_null("unknown"))
-        return expr.list.eval(item).list.join(JOIN).alias(name)
+        return _verdict_text(expr, found).alias(name)
     if _nested(inner):
         return json_text(expr).alias(name)
     items = expr.list.eval(pl.element().cast(pl.String))
@@ -109,3 +112,48 @@ def flat_columns(schema: Mapping[str, pl.DataType], names: Iterable[str]) -> lis
 def flat_schema_needed(schema: Mapping[str, pl.DataType]) -> bool:
     """True when some column must be flattened before a CSV can hold it."""
     return any(_nested(dtype) for dtype in schema.values())
+
+
+def _verdict_lists(schema: Mapping[str, pl.DataType]) -> dict[str, tuple[str, str | None, str]]:
+    """The columns that are lists of verdict records, with their name and verdict fields."""
+    out = {}
+    for name, dtype in schema.items():
+        inner = _instance(dtype.inner) if isinstance(dtype, pl.List) else None
+        found = _verdicts(inner) if isinstance(inner, pl.Struct) else None
+        if found is not None:
+            out[name] = found
+    return out
+
+
+def _text_once_per_distinct(column: pl.Series, found: tuple[str, str | None, str]) -> pl.Series:
+    """The verdict text of each row, built once per distinct list and joined back.
+
+    Rows repeat the same verdict lists (every catalog vehicle with the same options has the
+    same findings), and the text is long (a findings list is kilobytes), so building it once
+    per distinct list is several times faster. Lists are told apart by 64-bit hashes of each
+    field the text reads (the verdicts twice, with two seeds): two different lists get the
+    same text only if all those hashes collide at once.
+    """
+    fields = [f for f in found if f is not None]
+
+    def hashed(field: str, seed: int) -> pl.Expr:
+        items = pl.col("_v").list.eval(pl.element().struct.field(field))
+        return items.hash(seed=seed).alias(f"_h{seed}_{field}")
+
+    keys = [hashed(f, 0) for f in fields] + [hashed(found[2], 1)]
+    frame = pl.DataFrame([column.alias("_v")]).with_columns(keys)
+    names = [str(k.meta.output_name()) for k in keys]
+    firsts = frame.filter(pl.struct(names).is_first_distinct())
+    texts = firsts.select(*names, _verdict_text(pl.col("_v"), found).alias(column.name))
+    joined = frame.select(names).join(texts, on=names, how="left", maintain_order="left")
+    return joined.get_column(column.name)
+
+
+def flatten_frame(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """The flat form of the named columns of a frame: ``flat_columns``, with each list of
+    verdict records turned to text once per distinct list first (same text, less work).
+    """
+    lists = _verdict_lists({n: frame.schema[n] for n in names})
+    texts = [_text_once_per_distinct(frame.get_column(n), f) for n, f in lists.items()]
+    ready = frame.with_columns(texts) if texts else frame
+    return ready.select(flat_columns(ready.schema, names))
