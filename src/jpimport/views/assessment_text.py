@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -205,6 +205,16 @@ _COST_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+#: The landed and retail tables of a vehicle priced from its Japanese list price.
+_NOT_IMPORTED: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
+    "landed": lambda _: ("Not imported 輸入なし", "Japan-built: no import costs"),
+    "retail": lambda section: (
+        "Japanese list price, tax incl. 国内販売価格",
+        _yen(section.get("total_jpy")),
+    ),
+}
+
+
 def _total(total: Any, known: Any, section: Mapping[str, Any], missing_key: str = "missing") -> str:
     """A total; when unknown for want of some parts, what is known of it and what is missing."""
     missing = section.get(missing_key) or []
@@ -216,6 +226,7 @@ def _total(total: Any, known: Any, section: Mapping[str, Any], missing_key: str 
 def _costs(document: Mapping[str, Any]) -> list[Table]:
     """The cost sections as tables: landed, retail, registration, per year."""
     costs = document.get("costs") or {}
+    priced_in_japan = (costs.get("assumptions") or {}).get("price_basis") == "jp_price"
     tables = []
     for key, title, rows in _COST_ROWS:
         section = costs.get(key)
@@ -224,6 +235,11 @@ def _costs(document: Mapping[str, Any]) -> list[Table]:
         table = Table(title=title, title_justify="left", show_header=False)
         table.add_column("item")
         table.add_column("yen", justify="right")
+        if priced_in_japan and key in _NOT_IMPORTED:
+            # A Japan-built comparable: not imported, so no import parts to show as unknown.
+            table.add_row(*_NOT_IMPORTED[key](section))
+            tables.append(table)
+            continue
         for field, label in rows:
             if field in section:
                 shown = _yen(section[field])
