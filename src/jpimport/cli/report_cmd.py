@@ -18,6 +18,18 @@ def _yen(value: Any) -> str:
     return f"−¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
+def _bound(row: dict[str, Any], column: str) -> str:
+    """A regional total, or ``≥`` what is known of it when some part is unknown.
+
+    Without the retail price a first-year figure says too little to print as a bound.
+    """
+    total, known = row.get(f"{column}_jpy"), row.get(f"{column}_known_jpy")
+    missing = row.get(f"{column}_missing") or []
+    if total is None and known is not None and missing and "retail_price" not in missing:
+        return f"≥{_yen(known)}"
+    return _yen(total)
+
+
 def lineup(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -61,15 +73,19 @@ def lineup(
             _yen(r["modifications_jpy"]),
             _yen(r["landed_total_jpy"]),
             _yen(r["retail_price_jpy"]),
-            _yen(r["first_year_tokyo_jpy"]),
-            _yen(r["annual_tokyo_jpy"]),
-            _yen(r["first_year_national_jpy"]),
-            _yen(r["annual_national_jpy"]),
+            _bound(r, "first_year_tokyo"),
+            _bound(r, "annual_tokyo"),
+            _bound(r, "first_year_national"),
+            _bound(r, "annual_national"),
             fmt(None) if r["parking_fits"] is None else ", ".join(r["parking_fits"]) or "none",
         )
     out = console()
     out.print(table)
     out.print("– = unknown (a missing source value; see `jpimport catalog show ID`).")
+    out.print(
+        "≥ = a lower bound: the sum of the known parts; `--json` names the missing ones "
+        "(`*_missing`) and `jpimport assess ID` shows why."
+    )
     if result.unconfirmed:
         out.print("Unconfirmed parameters used (未確認): " + ", ".join(result.unconfirmed))
 

@@ -74,15 +74,53 @@ def lineup(*, as_of: dt.date | None = None, **options: Any) -> Lineup:
         _col(assessed, "annual_total_jpy"),
         _col(assessed, "parking_fits"),
     ]
-    table = assessed.select(keep)
+    table = assessed.select(keep).with_columns(_lower_bounds(assessed))
     tokyo = table.filter(pl.col("region") == TOKYO).drop("region")
     national = table.filter(pl.col("region") == NATIONAL).select(
-        "id",
-        pl.col("first_year_total_jpy").alias("first_year_national_jpy"),
-        pl.col("annual_total_jpy").alias("annual_national_jpy"),
+        "id", *[pl.col(c).alias(c.replace(_REGIONAL, "_national_")) for c in _REGIONAL_COLUMNS]
     )
-    merged = tokyo.rename(
-        {"first_year_total_jpy": "first_year_tokyo_jpy", "annual_total_jpy": "annual_tokyo_jpy"}
-    ).join(national, on="id", how="left", maintain_order="left")
+    merged = tokyo.rename({c: c.replace(_REGIONAL, "_tokyo_") for c in _REGIONAL_COLUMNS}).join(
+        national, on="id", how="left", maintain_order="left"
+    )
     unconfirmed = sorted({name for ctx in contexts.values() for name in ctx.unconfirmed})
     return Lineup(as_of=opts.as_of, rows=merged.to_dicts(), unconfirmed=unconfirmed)
+
+
+#: The regional columns, named ``first_year_<region>_...`` and ``annual_<region>_...`` in a row.
+_REGIONAL = "_total_"
+_REGIONAL_COLUMNS = (
+    "first_year_total_jpy",
+    "first_year_total_known_jpy",
+    "first_year_total_missing",
+    "annual_total_jpy",
+    "annual_total_known_jpy",
+    "annual_total_missing",
+)
+
+
+def _lower_bounds(assessed: pl.DataFrame) -> list[pl.Series]:
+    """Per row, what is known of the first-year and annual totals and which parts are missing.
+
+    Taken from the assessment document (``costs.to_json``), so the lineup states the same lower
+    bound as ``jpimport assess``; a complete total gives itself and no missing parts.
+    """
+    from jpimport.stages.costs import to_json
+
+    documents = [to_json(row).get("costs", {}) for row in assessed.iter_rows(named=True)]
+    annual = [d.get("annual", {}) for d in documents]
+    return [
+        pl.Series(
+            "first_year_total_known_jpy",
+            [d.get("first_year_known_total_jpy") for d in documents],
+            pl.Int64,
+        ),
+        pl.Series(
+            "first_year_total_missing",
+            [d.get("first_year_missing") or [] for d in documents],
+            pl.List(pl.String),
+        ),
+        pl.Series("annual_total_known_jpy", [a.get("known_total_jpy") for a in annual], pl.Int64),
+        pl.Series(
+            "annual_total_missing", [a.get("missing") or [] for a in annual], pl.List(pl.String)
+        ),
+    ]
