@@ -18,16 +18,19 @@ def _yen(value: Any) -> str:
     return f"−¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
-def _bound(row: dict[str, Any], column: str) -> str:
-    """A regional total, or ``≥`` what is known of it when some part is unknown.
+def _bound(total: Any, known: Any, missing: list[str]) -> str:
+    """A total, or ``≥`` what is known of it when some part is unknown.
 
     Without the retail price a first-year figure says too little to print as a bound.
     """
-    total, known = row.get(f"{column}_jpy"), row.get(f"{column}_known_jpy")
-    missing = row.get(f"{column}_missing") or []
     if total is None and known is not None and missing and "retail_price" not in missing:
         return f"≥{_yen(known)}"
     return _yen(total)
+
+
+def _regional(row: dict[str, Any], column: str) -> str:
+    """A lineup row's regional total (``first_year_tokyo`` …) as a cell."""
+    return _bound(row[f"{column}_jpy"], row[f"{column}_known_jpy"], row[f"{column}_missing"])
 
 
 def lineup(
@@ -73,10 +76,10 @@ def lineup(
             _yen(r["modifications_jpy"]),
             _yen(r["landed_total_jpy"]),
             _yen(r["retail_price_jpy"]),
-            _bound(r, "first_year_tokyo"),
-            _bound(r, "annual_tokyo"),
-            _bound(r, "first_year_national"),
-            _bound(r, "annual_national"),
+            _regional(r, "first_year_tokyo"),
+            _regional(r, "annual_tokyo"),
+            _regional(r, "first_year_national"),
+            _regional(r, "annual_national"),
             fmt(None) if r["parking_fits"] is None else ", ".join(r["parking_fits"]) or "none",
         )
     out = console()
@@ -117,7 +120,9 @@ def compare(
     for label in result.labels:
         table.add_column(label, overflow="fold")
     for row in result.rows():
-        table.add_row(
-            row["metric"], *[_yen(v) if "¥" in row["metric"] else fmt(v) for v in row["values"]]
-        )
+        cells = [_yen(v) if "¥" in row["metric"] else fmt(v) for v in row["values"]]
+        if "known" in row:
+            bounds = zip(row["values"], row["known"], row["missing"], strict=True)
+            cells = [_bound(total, known, missing) for total, known, missing in bounds]
+        table.add_row(row["metric"], *cells)
     console().print(table)

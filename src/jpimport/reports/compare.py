@@ -33,6 +33,17 @@ METRICS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: For the totals: where the assessment puts what is known of them and which parts are missing.
+BOUNDS: dict[str, tuple[str, str]] = {
+    "costs.registration.total_jpy": (
+        "costs.registration.known_total_jpy",
+        "costs.registration.missing",
+    ),
+    "costs.annual.total_jpy": ("costs.annual.known_total_jpy", "costs.annual.missing"),
+    "costs.first_year_jpy": ("costs.first_year_known_total_jpy", "costs.first_year_missing"),
+}
+
+
 def parse_target(text: str) -> tuple[str, dict[str, str]]:
     """``ID[@key=value,...]`` → the target and its own options (e.g. ``@registration=cargo``)."""
     target, _, spec = text.partition("@")
@@ -68,10 +79,15 @@ class Comparison:
     def rows(self) -> list[dict[str, Any]]:
         """One row per metric: its label and the value for each target."""
         documents = [a.to_dict() for a in self.assessments]
-        return [
-            {"metric": label, "values": [_dig(d, path) for d in documents]}
-            for label, path in METRICS
-        ]
+        rows = []
+        for label, path in METRICS:
+            row: dict[str, Any] = {"metric": label, "values": [_dig(d, path) for d in documents]}
+            if path in BOUNDS:
+                known, missing = BOUNDS[path]
+                row["known"] = [_dig(d, known) for d in documents]
+                row["missing"] = [_dig(d, missing) or [] for d in documents]
+            rows.append(row)
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the targets, the metrics and every full assessment."""
