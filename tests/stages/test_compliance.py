@@ -359,3 +359,18 @@ def test_the_json_has_findings_a_summary_and_the_drive_side(rules: RuleStore) ->
         "rhd_conversion_jpy",
         "rhd_conversion_high_jpy",
     }
+
+
+def test_verdicts_only_keeps_each_outcome_and_every_other_column(rules: RuleStore) -> None:
+    rows = [SEDAN, {**SEDAN, "rear_turn_signal_color": None}, {**SEDAN, "auto_headlamps": False}]
+    full = run(rules, *rows)[0]
+    with compliance.verdicts_only():
+        lean = run(rules, *rows)[0]
+    assert lean.drop("findings").equals(full.drop("findings"), null_equal=True)
+    expected = full.select(
+        pl.col("findings").list.eval(
+            pl.struct([pl.element().struct.field(f) for f in compliance.VERDICTS])
+        )
+    )
+    assert lean.select("findings").equals(expected)
+    assert run(rules, SEDAN)[0].equals(full.head(1), null_equal=True)  # the mode ends with it

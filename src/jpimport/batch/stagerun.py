@@ -15,6 +15,7 @@ import polars as pl
 from jpimport.assessment import run_stages
 from jpimport.errors import DataError, JpImportError, RuleFileError
 from jpimport.options import AssessOptions
+from jpimport.stages.compliance import verdicts_only
 
 POS = "_jpb_pos"
 _SYSTEMIC = (DataError, RuleFileError, MemoryError)
@@ -96,10 +97,12 @@ def run_guarded(
     """
     parts: list[pl.DataFrame] = []
     failures: list[tuple[int, str]] = []
-    if frame.height:
-        for part in _by_date(frame):
-            _attempt(part, options, parts, failures)
-    if not parts:
-        empty, _ = run_stages(frame.clear().drop(POS), options)
-        parts = [empty.with_columns(pl.lit(None, pl.UInt32).alias(POS)).clear()]
+    # The output keeps only rule@pathway=outcome of each finding: the rest is not built.
+    with verdicts_only():
+        if frame.height:
+            for part in _by_date(frame):
+                _attempt(part, options, parts, failures)
+        if not parts:
+            empty, _ = run_stages(frame.clear().drop(POS), options)
+            parts = [empty.with_columns(pl.lit(None, pl.UInt32).alias(POS)).clear()]
     return parts, dict(failures)

@@ -13,10 +13,12 @@ that quote the row's dates are text built per row.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -506,8 +508,19 @@ def _on_route(rules: int) -> pl.Expr:
     return _flat(_FOUND).gather(on_route).reshape((-1, rules)).alias(_ON_ROUTE)
 
 
-def _build(ctx: StageContext) -> _Plan:
-    """Everything per date: the codes' expressions, the findings table and the output steps."""
+def _verdicts(table: _Table, width: int) -> pl.Expr:
+    """The ``findings`` list with only each finding's rule, outcome and route (``VERDICTS``)."""
+    fields = table.findings.struct.unnest().select(VERDICTS).to_struct("findings")
+    found = pl.lit(fields).gather(_flat(_FOUND))
+    return found.reshape((-1, width)).arr.to_list().alias("findings")
+
+
+def _build(ctx: StageContext, verdicts: bool = False) -> _Plan:
+    """Everything per date: the codes' expressions, the findings table and the output steps.
+
+    With ``verdicts``, findings hold only ``VERDICTS`` and the per-row reason texts are not
+    built (``verdicts_only``).
+    """
     rules = bundled_entries()
     for rule in rules:
         _trace(rule, ctx)
@@ -519,24 +532,49 @@ def _build(ctx: StageContext) -> _Plan:
         list(ROUTES), list(range(len(ROUTES))), default=None, return_dtype=pl.UInt32
     )
     codes, coded = _conditions(conditions, ctx) if conditions else ((), ())
+    width = len(rules) * len(ROUTES)
+    texts = () if verdicts else (*_texts(),)
+    templates = (_templates(table.templates),) if table.templates and not verdicts else ()
+    findings = _verdicts(table, width) if verdicts else _findings(table, ctx.as_of, width)
     steps = (
         (*_compared_date(ctx), drive_side.code(), recommended.alias(_RECOMMENDED), *codes),
-        (*_texts(), *((_windows(dates),) if dates else ()), *coded),
-        (*((_templates(table.templates),) if table.templates else ()), found),
+        (*texts, *((_windows(dates),) if dates else ()), *coded),
+        (*templates, found),
         (_on_route(len(rules)),),
-        (
-            *_totals(table, len(rules)),
-            *drive_side.expressions(ctx),
-            _findings(table, ctx.as_of, len(rules) * len(ROUTES)),
-        ),
+        (*_totals(table, len(rules)), *drive_side.expressions(ctx), findings),
     )
     temps = [str(e.meta.output_name()) for step in steps[:-1] for e in step]
     return _Plan(_inputs(rules), steps, tuple(temps))
 
 
+#: The finding fields a batch output keeps (``rule@pathway=outcome``): ``verdicts_only``.
+VERDICTS = ("rule", "outcome", "pathway")
+_VERDICTS_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "compliance_verdicts_only", default=False
+)
+
+
+@contextlib.contextmanager
+def verdicts_only() -> Iterator[None]:
+    """Within this block, ``findings`` hold only each finding's ``VERDICTS``.
+
+    For the batch, whose output keeps only ``rule@pathway=outcome`` per finding: the reasons,
+    costs, missing columns and dates of 80 findings per row are most of the stage's work. The
+    outcomes, totals and every other column are computed exactly as without it.
+    """
+    token = _VERDICTS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _VERDICTS_ONLY.reset(token)
+
+
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add ``findings``, the recommended route's totals and the drive-side columns."""
-    plan = ctx.memo(NAME, _build)
+    if _VERDICTS_ONLY.get():
+        plan = ctx.memo(f"{NAME}|verdicts", lambda c: _build(c, verdicts=True))
+    else:
+        plan = ctx.memo(NAME, _build)
     have = set(frame.columns)
     added = {name: null for name, null in plan.inputs.items() if name not in have}
     lazy = frame.lazy().with_columns(list(added.values())) if added else frame.lazy()
