@@ -24,7 +24,7 @@ from jpimport.vehicles.vehicle import EXTRA_SCHEMA
 #: The columns a VehicleFrame with options carries into the stages.
 VEHICLE_COLUMNS: tuple[str, ...] = (*FRAME_SCHEMA, *EXTRA_SCHEMA, *OPTION_SCHEMA)
 _ASSESSMENT_KIND = "assessment"
-#: Target size of the stages' frame for one chunk; peak RSS is about 2.5 times this + 150 MB.
+#: Target size of a chunk's stage frame and flat output together (both are alive at once).
 CHUNK_BYTES = 512 * 2**20
 MIN_CHUNK_ROWS = 1_000
 MAX_CHUNK_ROWS = 100_000
@@ -62,7 +62,7 @@ def assess_chunk(raw: pl.DataFrame, plan: Plan) -> pl.DataFrame:
 
 
 def _assess(raw: pl.DataFrame, plan: Plan) -> tuple[pl.DataFrame, int]:
-    """The output rows of one chunk, and the bytes the stages' frame held (before flattening)."""
+    """The output rows of one chunk, and the bytes its stage frame and output held."""
     resolved = resolve(raw, plan.options).with_row_index(POS)
     good = resolved.filter(pl.col(KIND).is_null()).select(POS, *VEHICLE_COLUMNS)
     assessed, failures = run_guarded(good, stage_options(plan.options))
@@ -81,7 +81,9 @@ def _assess(raw: pl.DataFrame, plan: Plan) -> tuple[pl.DataFrame, int]:
         *RESOLUTION_SCHEMA,
         *[c for c in flat.columns if c != POS],
     )
-    return inputs.hstack(result), sum(int(part.estimated_size()) for part in assessed)
+    out = inputs.hstack(result)
+    held = sum(int(part.estimated_size()) for part in assessed) + int(out.estimated_size())
+    return out, held
 
 
 def _flat_parts(assessed: list[pl.DataFrame]) -> pl.DataFrame:
@@ -106,7 +108,7 @@ class Probe:
     row_bytes: int
 
     def chunk_rows(self) -> int:
-        """Rows per chunk so the stages' frame of a chunk holds about ``CHUNK_BYTES``."""
+        """Rows per chunk so a chunk's stage frame and output hold about ``CHUNK_BYTES``."""
         rows = CHUNK_BYTES // max(self.row_bytes, 1) // 1000 * 1000
         return min(max(rows, MIN_CHUNK_ROWS), MAX_CHUNK_ROWS)
 

@@ -87,7 +87,7 @@ def run_batch(
 ) -> BatchSummary:
     """Assess every row of the input into the output; resume a killed run of the same command.
 
-    ``chunk_rows`` defaults to what keeps a chunk's stage frame near ``CHUNK_BYTES``.
+    ``chunk_rows`` defaults to what keeps a chunk's stage frame and output near ``CHUNK_BYTES``.
 
     ``on_chunk(index)`` is called after each chunk's part is safely on disk (tests use it to
     stop a run part-way).
