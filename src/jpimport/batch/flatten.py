@@ -153,7 +153,8 @@ def flatten_frame(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """The flat form of the named columns of a frame: ``flat_columns``, with each list of
     verdict records turned to text once per distinct list first (same text, less work).
     """
-    lists = _verdict_lists({n: frame.schema[n] for n in names})
+    schema = frame.schema
+    lists = _verdict_lists({n: schema[n] for n in names})
     texts = [_text_once_per_distinct(frame.get_column(n), f) for n, f in lists.items()]
     ready = frame.with_columns(texts) if texts else frame
     return ready.select(flat_columns(ready.schema, names))

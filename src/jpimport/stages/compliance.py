@@ -509,8 +509,16 @@ def _on_route(rules: int) -> pl.Expr:
 
 
 def _verdicts(table: _Table, width: int) -> pl.Expr:
-    """The ``findings`` list with only each finding's rule, outcome and route (``VERDICTS``)."""
-    fields = table.findings.struct.unnest().select(VERDICTS).to_struct("findings")
+    """The ``findings`` list with only each finding's rule, outcome and route (``VERDICTS``).
+
+    The fields are Enums of their few values (text when cast): gathering 80 small integers a
+    row is cheaper than 80 texts, and so is everything that reads them.
+    """
+    texts = table.findings.struct.unnest().select(VERDICTS)
+    fields = texts.with_columns(
+        pl.col(name).cast(pl.Enum(sorted(set(texts.get_column(name).drop_nulls()))))
+        for name in VERDICTS
+    ).to_struct("findings")
     found = pl.lit(fields).gather(_flat(_FOUND))
     return found.reshape((-1, width)).arr.to_list().alias("findings")
 
@@ -556,7 +564,7 @@ _VERDICTS_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def verdicts_only() -> Iterator[None]:
-    """Within this block, ``findings`` hold only each finding's ``VERDICTS``.
+    """Within this block, ``findings`` hold only each finding's ``VERDICTS`` (as Enums).
 
     For the batch, whose output keeps only ``rule@pathway=outcome`` per finding: the reasons,
     costs, missing columns and dates of 80 findings per row are most of the stage's work. The
