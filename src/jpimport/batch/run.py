@@ -10,6 +10,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +36,42 @@ def _local(
     """Assess chunks one after another in this process (Polars uses every core)."""
     for index, raw in chunks:
         yield index, assess_chunk(raw, plan)
+
+
+def _store(
+    results: Iterable[tuple[int, pl.DataFrame]],
+    work: WorkDir,
+    reporter: Progress,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    """Write each chunk's part while the next chunk is assessed (a second thread).
+
+    Polars releases the GIL while it writes, so the write overlaps the next chunk's work. A
+    chunk counts as done (progress, ``on_chunk``) only once its part is on disk, and the next
+    part is started only after that: stopping in ``on_chunk(i)`` leaves parts ``0..i``.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpimport-part") as writer:
+        pending: tuple[int, int, Future[None]] | None = None
+        for index, frame in results:
+            if pending is not None:
+                _finish(*pending, reporter, on_chunk)
+            pending = (index, frame.height, writer.submit(work.write_part, index, frame))
+        if pending is not None:
+            _finish(*pending, reporter, on_chunk)
+
+
+def _finish(
+    index: int,
+    rows: int,
+    written: Future[None],
+    reporter: Progress,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    """Wait for a chunk's part to be on disk, then report the chunk done."""
+    written.result()
+    reporter.advance(rows)
+    if on_chunk is not None:
+        on_chunk(index)
 
 
 def run_key(source: InputSource, options: AssessOptions, chunk_rows: int, schema: str) -> str:
@@ -137,11 +174,7 @@ def _run_locked(
             results = assess_chunks_dask(pending, plan, dask or DaskSettings())
         else:
             results = _local(pending, plan)
-        for index, frame in results:
-            work.write_part(index, frame)
-            reporter.advance(frame.height)
-            if on_chunk is not None:
-                on_chunk(index)
+        _store(results, work, reporter, on_chunk)
         reporter.settle(seen.rows)
     parts = work.parts(seen.chunks)
     rows, ok, errors = tally(parts)
