@@ -15,6 +15,7 @@ from jpimport.rules import RuleStore, load_rule_tree
 from jpimport.rules.compliance import ROUTES, bundled_entries
 from jpimport.stages import compliance, pathways
 from jpimport.stages.context import StageContext
+from jpimport.stages.verdicts import verdicts_only
 from jpimport.vehicles.schema import FRAME_SCHEMA, NAMES
 
 DATA = Path(compliance.__file__).resolve().parents[1] / "rules" / "data"
@@ -361,19 +362,23 @@ def test_the_json_has_findings_a_summary_and_the_drive_side(rules: RuleStore) ->
     }
 
 
-def test_verdicts_only_keeps_each_outcome_and_every_other_column(rules: RuleStore) -> None:
+def _fields_as_text(column: str, fields: tuple[str, ...]) -> pl.Expr:
+    """A list of records cut down to ``fields``, each cast to text."""
+    return pl.col(column).list.eval(
+        pl.struct([pl.element().struct.field(f).cast(pl.String) for f in fields])
+    )
+
+
+def test_verdicts_only_keeps_each_verdict_and_every_other_column(rules: RuleStore) -> None:
     rows = [SEDAN, {**SEDAN, "rear_turn_signal_color": None}, {**SEDAN, "auto_headlamps": False}]
     full = run(rules, *rows)[0]
-    with compliance.verdicts_only():
+    with verdicts_only():
         lean = run(rules, *rows)[0]
-    assert lean.drop("findings").equals(full.drop("findings"), null_equal=True)
-    expected = full.select(
-        pl.col("findings").list.eval(
-            pl.struct([pl.element().struct.field(f) for f in compliance.VERDICTS])
-        )
-    )
-    as_text = pl.col("findings").list.eval(
-        pl.struct([pl.element().struct.field(f).cast(pl.String) for f in compliance.VERDICTS])
-    )
-    assert lean.select(as_text).equals(expected)
+    lists = {"findings": compliance.VERDICTS, "pathways": pathways.VERDICTS}
+    assert lean.drop(*lists).equals(full.drop(*lists), null_equal=True)
+    for column, fields in lists.items():
+        got = lean.select(_fields_as_text(column, fields))
+        assert got.equals(full.select(_fields_as_text(column, fields)), null_equal=True), column
+        inner = lean.schema[column].inner  # type: ignore[attr-defined]
+        assert [f.name for f in inner.fields] == list(fields)
     assert run(rules, SEDAN)[0].equals(full.head(1), null_equal=True)  # the mode ends with it

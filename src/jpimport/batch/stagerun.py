@@ -15,7 +15,7 @@ import polars as pl
 from jpimport.assessment import run_stages
 from jpimport.errors import DataError, JpImportError, RuleFileError
 from jpimport.options import AssessOptions
-from jpimport.stages.compliance import verdicts_only
+from jpimport.stages.verdicts import verdicts_only
 
 POS = "_jpb_pos"
 _SYSTEMIC = (DataError, RuleFileError, MemoryError)
@@ -97,7 +97,8 @@ def run_guarded(
     """
     parts: list[pl.DataFrame] = []
     failures: list[tuple[int, str]] = []
-    # The output keeps only rule@pathway=outcome of each finding: the rest is not built.
+    # The output keeps only name=verdict of each record (findings, pathways): the rest is not
+    # built (``jpimport.stages.verdicts``).
     with verdicts_only():
         if frame.height:
             for part in _by_date(frame):

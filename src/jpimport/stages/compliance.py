@@ -13,12 +13,10 @@ that quote the row's dates are text built per row.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +34,7 @@ from jpimport.rules.compliance import (
     bundled_entries,
     columns_of,
 )
-from jpimport.stages import drive_side
+from jpimport.stages import drive_side, verdicts
 from jpimport.stages.compliance_eval import (
     COMPARED,
     COSTED,
@@ -523,11 +521,11 @@ def _verdicts(table: _Table, width: int) -> pl.Expr:
     return found.reshape((-1, width)).arr.to_list().alias("findings")
 
 
-def _build(ctx: StageContext, verdicts: bool = False) -> _Plan:
+def _build(ctx: StageContext, lean: bool = False) -> _Plan:
     """Everything per date: the codes' expressions, the findings table and the output steps.
 
-    With ``verdicts``, findings hold only ``VERDICTS`` and the per-row reason texts are not
-    built (``verdicts_only``).
+    With ``lean`` (``verdicts.verdicts_only``), findings hold only ``VERDICTS`` and the per-row
+    reason texts are not built.
     """
     rules = bundled_entries()
     for rule in rules:
@@ -541,9 +539,9 @@ def _build(ctx: StageContext, verdicts: bool = False) -> _Plan:
     )
     codes, coded = _conditions(conditions, ctx) if conditions else ((), ())
     width = len(rules) * len(ROUTES)
-    texts = () if verdicts else (*_texts(),)
-    templates = (_templates(table.templates),) if table.templates and not verdicts else ()
-    findings = _verdicts(table, width) if verdicts else _findings(table, ctx.as_of, width)
+    texts = () if lean else (*_texts(),)
+    templates = (_templates(table.templates),) if table.templates and not lean else ()
+    findings = _verdicts(table, width) if lean else _findings(table, ctx.as_of, width)
     steps = (
         (*_compared_date(ctx), drive_side.code(), recommended.alias(_RECOMMENDED), *codes),
         (*texts, *((_windows(dates),) if dates else ()), *coded),
@@ -557,30 +555,12 @@ def _build(ctx: StageContext, verdicts: bool = False) -> _Plan:
 
 #: The finding fields a batch output keeps (``rule@pathway=outcome``): ``verdicts_only``.
 VERDICTS = ("rule", "outcome", "pathway")
-_VERDICTS_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "compliance_verdicts_only", default=False
-)
-
-
-@contextlib.contextmanager
-def verdicts_only() -> Iterator[None]:
-    """Within this block, ``findings`` hold only each finding's ``VERDICTS`` (as Enums).
-
-    For the batch, whose output keeps only ``rule@pathway=outcome`` per finding: the reasons,
-    costs, missing columns and dates of 80 findings per row are most of the stage's work. The
-    outcomes, totals and every other column are computed exactly as without it.
-    """
-    token = _VERDICTS_ONLY.set(True)
-    try:
-        yield
-    finally:
-        _VERDICTS_ONLY.reset(token)
 
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add ``findings``, the recommended route's totals and the drive-side columns."""
-    if _VERDICTS_ONLY.get():
-        plan = ctx.memo(f"{NAME}|verdicts", lambda c: _build(c, verdicts=True))
+    if verdicts.active():
+        plan = ctx.memo(f"{NAME}|verdicts", lambda c: _build(c, lean=True))
     else:
         plan = ctx.memo(NAME, _build)
     have = set(frame.columns)

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from jpimport.rules.compliance import ROUTES
+from jpimport.stages import verdicts
 from jpimport.stages.context import StageContext
 from jpimport.stages.pathways_format import grouped, yen_text
 from jpimport.stages.pathways_routes import ASSESSORS, ELIGIBLE, VOLUME_TEXT, RouteAssessment
@@ -89,6 +90,24 @@ def _pathways(routes: dict[str, RouteAssessment]) -> pl.Expr:
         pl.lit(_entries(routes))
         .gather(entry)
         .struct.with_fields(eligible.alias("eligible"), reasons.alias("reasons"))
+        .reshape((-1, width))
+        .arr.to_list()
+        .alias("pathways")
+    )
+
+
+#: The route fields a batch output keeps (``id=eligible``): ``verdicts.verdicts_only``.
+VERDICTS = ("id", "eligible")
+
+
+def _verdicts() -> pl.Expr:
+    """The ``pathways`` list with only each route's ``VERDICTS`` (``id`` an Enum of routes)."""
+    width = len(ROUTES)
+    ids = pl.lit(pl.Series(list(ROUTES), dtype=pl.Enum(list(ROUTES))))
+    entry = pl.int_range(0, pl.len() * width, dtype=pl.UInt32) % width
+    eligible = pl.concat_arr([pl.col(ELIGIBLE.format(r)) for r in ROUTES]).reshape((-1,))
+    return (
+        pl.struct(ids.gather(entry).alias("id"), eligible.alias("eligible"))
         .reshape((-1, width))
         .arr.to_list()
         .alias("pathways")
@@ -182,19 +201,24 @@ def _by_open_routes(text: str) -> pl.Expr:
     return pl.lit(pl.Series(texts, dtype=pl.String)).gather(pl.col(_OPEN))
 
 
-def _build(ctx: StageContext) -> _Plan:
-    """The stage's expressions for one date, in dependent steps."""
+def _build(ctx: StageContext, lean: bool = False) -> _Plan:
+    """The stage's expressions for one date, in dependent steps.
+
+    With ``lean`` (``verdicts.verdicts_only``), ``pathways`` holds only ``VERDICTS`` and the
+    per-route reasons are not built.
+    """
     routes = {r: ASSESSORS[r](ctx) for r in ROUTES}
+    reasons = () if lean else tuple(routes[r].reasons.alias(_REASONS.format(r)) for r in ROUTES)
     steps = (
         (
             grouped(pl.col("volume")).alias(VOLUME_TEXT),
             *(routes[r].eligible.cast(pl.Boolean).alias(ELIGIBLE.format(r)) for r in ROUTES),
         ),
         (
-            *(routes[r].reasons.alias(_REASONS.format(r)) for r in ROUTES),
+            *reasons,
             *(_per_unit(routes[r]).alias(_PER_UNIT.format(r)) for r in ROUTES),
         ),
-        (_pathways(routes), _choice(), _open_routes()),
+        (_verdicts() if lean else _pathways(routes), _choice(), _open_routes()),
         (
             _chosen({r: r for r in ROUTES}, pl.String()).alias("recommended_pathway"),
             _share(routes),
@@ -220,7 +244,10 @@ def _build(ctx: StageContext) -> _Plan:
 
 def run(frame: pl.DataFrame, ctx: StageContext) -> pl.DataFrame:
     """Add ``pathways``, ``recommended_pathway``, ``recommended_reason`` and its two costs."""
-    plan = ctx.memo(NAME, _build)
+    if verdicts.active():
+        plan = ctx.memo(f"{NAME}|verdicts", lambda c: _build(c, lean=True))
+    else:
+        plan = ctx.memo(NAME, _build)
     have = set(frame.columns)
     added = [c for c in _STAGE_INPUTS if c not in have]
     lazy = frame.lazy()
