@@ -70,3 +70,22 @@ def test_a_frame_builds_each_distinct_verdict_list_once_with_the_same_text() -> 
         "",
         "lamps=unknown",
     ]
+
+
+def test_distinct_verdict_lists_tell_null_false_and_order_apart() -> None:
+    lists = [
+        [{"id": "flat", "fits": True}, {"id": "tower", "fits": None}],
+        [{"id": "flat", "fits": True}, {"id": "tower", "fits": False}],
+        [{"id": "tower", "fits": None}, {"id": "flat", "fits": True}],
+        [{"id": None, "fits": False}],
+        [{"id": "?", "fits": False}],
+        [None],
+    ]
+    frame = pl.DataFrame({"parking": lists * 5})
+    out = flatten_frame(frame, ["parking"])
+    assert out.equals(frame.select(flat_columns(frame.schema, ["parking"])), null_equal=True)
+    assert out.get_column("parking").to_list()[:3] == [
+        "flat=true; tower=unknown",
+        "flat=true; tower=false",
+        "tower=unknown; flat=true",
+    ]
