@@ -24,6 +24,7 @@ from jpimport.batch.lock import output_lock
 from jpimport.batch.parts import WorkDir, assemble, output_kind, tally
 from jpimport.batch.progress import BatchSummary, Progress, SilentProgress, showing
 from jpimport.batch.resolve import input_warnings, used_columns
+from jpimport.batch.stream import InOrder, OutputStream
 from jpimport.errors import DataError, InputError
 from jpimport.options import AssessOptions
 
@@ -41,6 +42,7 @@ def _local(
 def _store(
     results: Iterable[tuple[int, pl.DataFrame]],
     work: WorkDir,
+    feed: InOrder,
     reporter: Progress,
     on_chunk: Callable[[int], None] | None,
 ) -> None:
@@ -48,30 +50,33 @@ def _store(
 
     Polars releases the GIL while it writes, so the write overlaps the next chunk's work. A
     chunk counts as done (progress, ``on_chunk``) only once its part is on disk, and the next
-    part is started only after that: stopping in ``on_chunk(i)`` leaves parts ``0..i``.
+    part is started only after that: stopping in ``on_chunk(i)`` leaves parts ``0..i``. Once
+    its part is on disk, the chunk goes on to the output stream (``feed``).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpimport-part") as writer:
-        pending: tuple[int, int, Future[None]] | None = None
+        pending: tuple[int, pl.DataFrame, Future[None]] | None = None
         for index, frame in results:
             if pending is not None:
-                _finish(*pending, reporter, on_chunk)
-            pending = (index, frame.height, writer.submit(work.write_part, index, frame))
+                _finish(*pending, feed, reporter, on_chunk)
+            pending = (index, frame, writer.submit(work.write_part, index, frame))
         if pending is not None:
-            _finish(*pending, reporter, on_chunk)
+            _finish(*pending, feed, reporter, on_chunk)
 
 
 def _finish(
     index: int,
-    rows: int,
+    frame: pl.DataFrame,
     written: Future[None],
+    feed: InOrder,
     reporter: Progress,
     on_chunk: Callable[[int], None] | None,
 ) -> None:
-    """Wait for a chunk's part to be on disk, then report the chunk done."""
+    """Wait for a chunk's part to be on disk, report the chunk done, stream it to the output."""
     written.result()
-    reporter.advance(rows)
+    reporter.advance(frame.height)
     if on_chunk is not None:
         on_chunk(index)
+    feed.stored_chunk(index, frame)
 
 
 def run_key(source: InputSource, options: AssessOptions, chunk_rows: int, schema: str) -> str:
@@ -167,22 +172,33 @@ def _run_locked(
     estimate = source.estimate()
     seen = Seen()
     reporter = progress or SilentProgress()
-    with showing(reporter):
-        reporter.start(estimate, min(estimate, len(done) * chunk_rows))
-        pending = source.chunks(chunk_rows, skip=done, seen=seen)
-        if engine == "dask":
-            results = assess_chunks_dask(pending, plan, dask or DaskSettings())
-        else:
-            results = _local(pending, plan)
-        _store(results, work, reporter, on_chunk)
-        reporter.settle(seen.rows)
-    parts = work.parts(seen.chunks)
-    rows, ok, errors = tally(parts)
-    if rows != seen.rows:
-        raise DataError(f"{rows} output rows for {seen.rows} input rows; rerun the command")
-    resumed = {i for i in done if i < seen.chunks}
     renamed = {plan.renames.get(k, k): v for k, v in source.schema.items()}
-    assemble(parts, {**renamed, **generated}, output, work, row_group=chunk_rows)
+    first = {**renamed, **generated}
+    kind = output_kind(output)
+    stream = OutputStream(work.path / f".streaming{output.suffix}", first, kind, chunk_rows)
+    try:
+        with showing(reporter):
+            reporter.start(estimate, min(estimate, len(done) * chunk_rows))
+            pending = source.chunks(chunk_rows, skip=done, seen=seen)
+            if engine == "dask":
+                results = assess_chunks_dask(pending, plan, dask or DaskSettings())
+            else:
+                results = _local(pending, plan)
+            feed = InOrder(stream, work, done)
+            _store(results, work, feed, reporter, on_chunk)
+            reporter.settle(seen.rows)
+        parts = work.parts(seen.chunks)
+        rows, ok, errors = tally(parts)
+        if rows != seen.rows:
+            raise DataError(f"{rows} output rows for {seen.rows} input rows; rerun the command")
+        streamed = feed.complete(seen.chunks) and stream.finish(output)
+    except BaseException:
+        stream.abort()
+        raise
+    if not streamed:
+        stream.abort()
+        assemble(parts, first, output, work, row_group=chunk_rows)
+    resumed = {i for i in done if i < seen.chunks}
     work.remove()
     return BatchSummary(
         output=str(output),
