@@ -148,3 +148,31 @@ def test_unknown_columns_are_warned_about_not_errors() -> None:
     assert any("'VIN'" in w and "did you mean 'vin'" in w for w in warnings)
     assert any("'mileage'" in w for w in warnings)
     assert not any("'id'" in w for w in warnings)
+
+
+def _overridden_estimates(ids: list[str]) -> list[list[str]]:
+    """The ``estimated`` list of each catalog id with ``length_mm`` and ``seats`` given."""
+    rows = [{"id": i, "length_mm": "5000", "seats": "4"} for i in ids]
+    return [list(e) for e in _resolve(rows).get_column("estimated").to_list()]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_overridden_estimates_are_the_sorted_remainder(
+    monkeypatch: pytest.MonkeyPatch, reverse: bool
+) -> None:
+    from jpimport.batch import resolve as module
+
+    catalog = module._catalog()
+    given = {"length_mm", "seats"}
+    if reverse:  # a catalog whose lists are not sorted must still give sorted lists
+        unsorted = catalog.with_columns(
+            pl.col("_jpb_cat_estimated").list.reverse().list.concat(pl.lit(["a"]))
+        )
+        monkeypatch.setattr(module, "_catalog", lambda: unsorted)
+        monkeypatch.setattr(module, "_catalog_estimated_sorted", lambda: False)
+        catalog = unsorted
+    with_estimates = catalog.filter(pl.col("_jpb_cat_estimated").list.len() > 1)
+    ids = with_estimates.get_column("_jpb_base_id").to_list()
+    lists = with_estimates.get_column("_jpb_cat_estimated").to_list()
+    expected = [sorted(set(items) - given) for items in lists]
+    assert _overridden_estimates(ids) == expected

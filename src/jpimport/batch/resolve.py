@@ -166,6 +166,38 @@ def _vehicle_columns(frame: pl.DataFrame, options: AssessOptions) -> list[pl.Exp
     return exprs
 
 
+@cache
+def _catalog_estimated_sorted() -> bool:
+    """Whether every catalog ``estimated`` list is sorted without repeats (so removing names
+    in order leaves each list sorted, and ``_remove_in_order`` gives what a set difference
+    and a sort would)."""
+    lists = _catalog().get_column("_jpb_cat_estimated").to_list()
+    return all(
+        None not in items and items == sorted(set(items)) for items in lists if items is not None
+    )
+
+
+def _remove_in_order(given: pl.DataFrame, overridden: pl.Expr) -> pl.Series:
+    """``_jpb_est`` of each row without the ``overridden`` names, in the list's own order.
+
+    Done on the exploded items with an anti-join: ``list.set_difference`` does not keep the
+    order and ``list.sort`` costs about 15 µs a row (48 ms for 3,000 short lists, most of
+    resolving a chunk); this is a few milliseconds.
+    """
+    rows = given.with_row_index("_jpb_r")
+    items = rows.select("_jpb_r", "_jpb_est").explode("_jpb_est")
+    drop = rows.select("_jpb_r", overridden.alias("_jpb_est")).explode("_jpb_est").drop_nulls()
+    kept = (
+        items.join(drop, on=["_jpb_r", "_jpb_est"], how="anti", maintain_order="left")
+        .drop_nulls("_jpb_est")
+        .group_by("_jpb_r", maintain_order=True)
+        .agg("_jpb_est")
+    )
+    out = rows.select("_jpb_r").join(kept, on="_jpb_r", how="left", maintain_order="left")
+    empty = pl.lit([], pl.List(pl.String))
+    return out.select(pl.col("_jpb_est").fill_null(empty)).to_series()
+
+
 def _estimated(frame: pl.DataFrame) -> pl.Series:
     """The catalog's estimated columns, less those the input overrides (few rows change)."""
     estimated = frame.get_column("_jpb_cat_estimated").fill_null(pl.lit([], pl.List(pl.String)))
@@ -181,12 +213,13 @@ def _estimated(frame: pl.DataFrame) -> pl.Series:
     overridden = pl.concat_list(
         pl.when(pl.col(f"_jpb_in_{n}").is_not_null()).then(pl.lit(n)) for n in names
     ).list.drop_nulls()
-    changed = (
-        frame[rows]
-        .with_columns(estimated[rows].alias("_jpb_est"))
-        .select(pl.col("_jpb_est").list.set_difference(overridden).list.sort())
-        .to_series()
-    )
+    given = frame.select(f"_jpb_in_{n}" for n in names)[rows]
+    given = given.with_columns(estimated[rows].alias("_jpb_est"))
+    if _catalog_estimated_sorted():
+        changed = _remove_in_order(given, overridden)
+    else:
+        remaining = pl.col("_jpb_est").list.set_difference(overridden).list.sort()
+        changed = given.select(remaining).to_series()
     patch = pl.DataFrame({"_jpb_row": rows, "_jpb_est": changed})
     positions = pl.DataFrame({"_jpb_row": pl.arange(0, frame.height, dtype=pl.UInt32, eager=True)})
     full = positions.join(patch, on="_jpb_row", how="left", maintain_order="left")
