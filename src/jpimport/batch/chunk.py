@@ -61,9 +61,33 @@ def assess_chunk(raw: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     return _assess(raw, plan)[0]
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A chunk after its first phase: the input rows and what they resolve to, by position."""
+
+    raw: pl.DataFrame
+    resolved: pl.DataFrame
+
+
+def resolve_chunk(raw: pl.DataFrame, plan: Plan) -> Resolved:
+    """A chunk's first phase: its rows resolved to vehicles (the local engine runs it for the
+    next chunk while the stages run on this one)."""
+    return Resolved(raw, resolve(raw, plan.options).with_row_index(POS))
+
+
+def complete_chunk(chunk: Resolved, plan: Plan) -> pl.DataFrame:
+    """A chunk's second phase: the stages, flattened, joined to the input rows."""
+    return _complete(chunk, plan)[0]
+
+
 def _assess(raw: pl.DataFrame, plan: Plan) -> tuple[pl.DataFrame, int]:
     """The output rows of one chunk, and the bytes its stage frame and output held."""
-    resolved = resolve(raw, plan.options).with_row_index(POS)
+    return _complete(resolve_chunk(raw, plan), plan)
+
+
+def _complete(chunk: Resolved, plan: Plan) -> tuple[pl.DataFrame, int]:
+    """``complete_chunk``, and the bytes its stage frame and output held."""
+    raw, resolved = chunk.raw, chunk.resolved
     good = resolved.filter(pl.col(KIND).is_null()).select(POS, *VEHICLE_COLUMNS)
     assessed, failures = run_guarded(good, stage_options(plan.options))
     inputs = raw.rename(plan.renames)

@@ -17,7 +17,7 @@ from typing import Literal
 import polars as pl
 
 from jpimport import __version__
-from jpimport.batch.chunk import Plan, assess_chunk, make_plan
+from jpimport.batch.chunk import Plan, Resolved, complete_chunk, make_plan, resolve_chunk
 from jpimport.batch.dask_backend import DaskSettings, assess_chunks_dask
 from jpimport.batch.inputs import InputSource, Seen, open_input
 from jpimport.batch.lock import output_lock
@@ -34,9 +34,24 @@ Engine = Literal["local", "dask"]
 def _local(
     chunks: Iterable[tuple[int, pl.DataFrame]], plan: Plan
 ) -> Iterator[tuple[int, pl.DataFrame]]:
-    """Assess chunks one after another in this process (Polars uses every core)."""
-    for index, raw in chunks:
-        yield index, assess_chunk(raw, plan)
+    """Assess chunks one after another in this process (Polars uses every core).
+
+    The next chunk is read and resolved on a second thread while the stages run on this one:
+    the stages leave part of the cores idle (planning, single-threaded steps), and the two
+    phases of a chunk are independent of other chunks, so the output is the same.
+    """
+    source = iter(chunks)
+
+    def ahead() -> tuple[int, Resolved] | None:
+        """Read and resolve the next chunk, if any."""
+        item = next(source, None)
+        return None if item is None else (item[0], resolve_chunk(item[1], plan))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jpimport-resolve") as pool:
+        upcoming = pool.submit(ahead)
+        while (item := upcoming.result()) is not None:
+            upcoming = pool.submit(ahead)
+            yield item[0], complete_chunk(item[1], plan)
 
 
 def _store(
