@@ -4,8 +4,10 @@
 options, the chunk size and the output schema) and ``part-NNNNNN.arrow``, each written to a
 temporary name and renamed, so a part exists only when its chunk is complete. A run killed at
 any moment and started again with the same command finds the same key, keeps the parts and
-computes the rest; the output is assembled from the parts and renamed into place, so a
-finished output is only ever replaced whole.
+computes the rest. The output is written as chunks finish (``stream``; a resumed run feeds
+the kept chunks from their parts) or, if a chunk's types do not fit the run's schema,
+assembled from the parts at the end; either way it is renamed into place, so a finished
+output is only ever replaced whole.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """``jpimport batch``: input file → output file, chunk by chunk, resumable, atomic.
 
-Memory stays bounded by the chunk size: the input is read one chunk at a time, each chunk's
-output goes to its own part on disk, and the output is streamed from the parts at the end.
+Memory stays bounded by the chunk size: the input is read one chunk at a time (the next one
+resolved while the stages run on this one), each chunk's output goes to its own part on disk
+(to resume from) and, in chunk order, into the one writer of the output file (``stream``),
+which is renamed into place once every chunk is in it.
 """
 
 from __future__ import annotations
