@@ -11,6 +11,9 @@ One run reports, on this machine:
 * **--help** — ``jpimport --help`` in a fresh interpreter (cold start), min and median;
 * **Dask** — the same batch on a local cluster of 1 and of 2 worker processes.
 
+With ``_RJEM_MALLOC_CONF`` set (e.g. ``dirty_decay_ms:10000,muzzy_decay_ms:10000``), Polars'
+allocator keeps freed memory for reuse in both children; the setting is recorded in the report.
+
 ``--stages none`` replaces the stages by none at all, to measure the batch machinery alone
 (reading, resolving, VIN decoding, parts, assembling) — e.g. its memory over 10 million rows.
 
@@ -171,6 +174,9 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "polars": pl.__version__,
         "os": platform.platform(),
+        # Polars' allocator (jemalloc) settings, inherited by every child (batch and floor):
+        # e.g. a longer dirty_decay_ms keeps freed pages instead of faulting them in again.
+        "rjem_malloc_conf": os.environ.get("_RJEM_MALLOC_CONF"),
     }
 
 
