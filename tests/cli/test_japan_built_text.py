@@ -42,3 +42,17 @@ def test_a_us_built_car_keeps_its_landed_parts() -> None:
     text = assess(car, as_of="2026-11-21").table()
     assert "FOB (U.S. port)" in text
     assert "Not imported" not in text
+
+
+def test_a_japan_built_car_gets_no_import_route_and_says_why() -> None:
+    result = assess(_vehicle(), as_of="2026-11-21")
+    assert result.row["recommended_pathway"] is None
+    assert "built in Japan" in result.row["recommended_reason"]
+    assert "Recommended route: none — built in Japan" in result.table()
+
+
+def test_a_car_of_unknown_plant_is_still_treated_as_an_import() -> None:
+    result = assess(
+        _vehicle(plant_country=None, jp_price_jpy=None, msrp_usd=50000), as_of="2026-11-21"
+    )
+    assert "built in Japan" not in (result.row["recommended_reason"] or "")

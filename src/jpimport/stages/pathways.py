@@ -34,7 +34,19 @@ _QUICK = pl.QueryOptFlags.none()
 PROCEDURE_ORDER: tuple[str, ...] = ("us_certified", "php", "parallel", "type_designation")
 
 #: Columns of earlier stages this stage reads; added as null when that stage did not run.
-_STAGE_INPUTS: dict[str, pl.DataType] = {"use": pl.String()}
+_STAGE_INPUTS: dict[str, pl.DataType] = {"use": pl.String(), "plant_country": pl.String()}
+#: Why a Japan-built vehicle gets no import route.
+DOMESTIC_REASON = (
+    "built in Japan: sold under its maker's Japanese type designation (型式指定); "
+    "no import route applies"
+)
+
+
+def _domestic() -> pl.Expr:
+    """Rows built in Japan: not imported, so no route is recommended (unknown plant: imported)."""
+    return (pl.col("plant_country") == "JP").fill_null(False)
+
+
 _REASONS = "__reasons_{}"
 _PER_UNIT = "__per_unit_{}"
 _SHARE = "__recommended_per_unit"
@@ -125,13 +137,15 @@ def _per_unit(route: RouteAssessment) -> pl.Expr:
 
 
 def _choice() -> pl.Expr:
-    """Which route is recommended, as its place in ``PROCEDURE_ORDER`` (null: none).
+    """Which route is recommended, as its place in ``PROCEDURE_ORDER`` (null: none, or Japan-built).
 
     The cheapest per unit; the first cheapest in that order, so ties go to the lighter
     procedure.
     """
     per_unit = pl.concat_arr([pl.col(_PER_UNIT.format(r)) for r in PROCEDURE_ORDER])
-    return per_unit.arr.arg_min().alias(_CHOICE)
+    cheapest = per_unit.arr.arg_min()
+    none = pl.lit(None, dtype=pl.UInt32)
+    return pl.when(_domestic()).then(none).otherwise(cheapest).alias(_CHOICE)
 
 
 def _chosen(values: Mapping[str, Any], dtype: pl.DataType) -> pl.Expr:
@@ -176,7 +190,9 @@ def _reason(routes: dict[str, RouteAssessment]) -> pl.Expr:
         pl.lit(" per unit)"),
     )
     return (
-        pl.when(pl.col("recommended_pathway").is_null())
+        pl.when(_domestic())
+        .then(pl.lit(DOMESTIC_REASON))
+        .when(pl.col("recommended_pathway").is_null())
         .then(_by_open_routes("no route is surely eligible with known costs"))
         .otherwise(pl.concat_str([found, _by_open_routes("")]))
         .alias("recommended_reason")

@@ -355,6 +355,8 @@ def render_assessment(document: Mapping[str, Any], out: Console, *, explain: boo
             f"Recommended route: {document['recommended_pathway']} — "
             f"{document.get('recommended_reason', '')}"
         )
+    elif document.get("recommended_reason"):
+        out.print(f"Recommended route: none — {document['recommended_reason']}")
     roads = (document.get("fit") or {}).get("roads") or {}
     if roads.get("clearance_mm") is not None:
         out.print(
