@@ -25,7 +25,10 @@ from jpimport.vehicles.vehicle import EXTRA_SCHEMA
 VEHICLE_COLUMNS: tuple[str, ...] = (*FRAME_SCHEMA, *EXTRA_SCHEMA, *OPTION_SCHEMA)
 _ASSESSMENT_KIND = "assessment"
 #: Target size of a chunk's stage frame and flat output together (both are alive at once).
-CHUNK_BYTES = 512 * 2**20
+#: The local engine holds more than one chunk: the next one resolved on a second thread, the
+#: current one in the stages, one queued for the writer and one being written. At 512 MiB a
+#: 1,000,000-row run peaked at 2,287 MiB RSS (issue 5's bound is 2 GB at 10 million rows).
+CHUNK_BYTES = 256 * 2**20
 MIN_CHUNK_ROWS = 1_000
 MAX_CHUNK_ROWS = 100_000
 
