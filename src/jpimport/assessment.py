@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,21 @@ class Assessment:
     vehicle: Vehicle
     options: AssessOptions
     row: dict[str, Any]
-    trace: list[dict[str, Any]]
-    unconfirmed: list[str]
+    context: StageContext = field(repr=False, compare=False)
+    unconfirmed: list[str] = field(default_factory=list)
     not_in_force: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    explanations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def explanations(self) -> dict[str, dict[str, Any]]:
+        """Amount path → the parameters, inputs and rules behind it (built when first asked,
+        so an assessment that is never explained does not pay for it)."""
+        return explanations(self.row, self.context)
+
+    @cached_property
+    def trace(self) -> list[dict[str, Any]]:
+        """Every parameter used, in name order, each with the amounts it fed (``used_for``)."""
+        return with_used_for(self.context.trace(), self.explanations)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``jpimport assess --json``."""
@@ -129,15 +140,12 @@ def assess(target: str | Path | Vehicle, **options: Any) -> Assessment:
     vehicle, notes = resolve_target(target)
     assessed, contexts = run_stages(vehicle.frame(), opts)
     ctx = contexts[opts.as_of]
-    row = assessed.row(0, named=True)
-    explained = explanations(row, ctx)
     return Assessment(
         vehicle=vehicle,
         options=opts,
-        row=row,
-        trace=with_used_for(ctx.trace(), explained),
+        row=assessed.row(0, named=True),
+        context=ctx,
         unconfirmed=ctx.unconfirmed,
         not_in_force=dict(ctx.not_in_force),
         notes=notes,
-        explanations=explained,
     )
