@@ -10,6 +10,8 @@ single = batch run the real stages.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -137,3 +139,21 @@ def write_input(frame: pl.DataFrame, path: Path) -> Path:
     else:
         frame.write_parquet(path)
     return path
+
+
+def start_slow_batch(source: Path, target: Path, *, pause_s: float) -> subprocess.Popen[bytes]:
+    """A ``run_batch`` in another process on the fake stages, pausing ``pause_s`` after each
+    20-row chunk, so a test can act while it writes (kill it, or start a second run)."""
+    script = (
+        "import time\n"
+        "import tests.batch.conftest as c\n"
+        "from jpimport import assessment\n"
+        "from jpimport.batch import run_batch\n"
+        "from jpimport.options import AssessOptions\n"
+        "assessment.pipeline = lambda: c.FAKE_PIPELINE\n"
+        f"run_batch({str(source)!r}, {str(target)!r}, chunk_rows=20,\n"
+        "          options=AssessOptions.build(as_of=c.AS_OF),\n"
+        f"          on_chunk=lambda i: time.sleep({pause_s!r}))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.Popen([sys.executable, "-c", script], cwd=root)

@@ -13,7 +13,7 @@ from jpimport.batch import run_batch
 from jpimport.batch.lock import lock_path, output_lock
 from jpimport.errors import InputError
 from jpimport.options import AssessOptions
-from tests.batch.conftest import AS_OF, sample_rows, write_input
+from tests.batch.conftest import AS_OF, sample_rows, start_slow_batch, write_input
 
 pytestmark = pytest.mark.usefixtures("fake_stages")
 OPTIONS = AssessOptions.build(as_of=AS_OF)
@@ -42,19 +42,7 @@ def test_two_processes_on_one_output(tmp_path: Path) -> None:
     source = write_input(sample_rows(120), tmp_path / "in.csv")
     run_batch(source, tmp_path / "whole.parquet", options=OPTIONS, chunk_rows=20)
     target = tmp_path / "shared.parquet"
-    script = (
-        "import time\n"
-        "import tests.batch.conftest as c\n"
-        "from jpimport import assessment\n"
-        "from jpimport.batch import run_batch\n"
-        "from jpimport.options import AssessOptions\n"
-        "assessment.pipeline = lambda: c.FAKE_PIPELINE\n"
-        f"run_batch({str(source)!r}, {str(target)!r}, chunk_rows=20,\n"
-        "          options=AssessOptions.build(as_of=c.AS_OF),\n"
-        "          on_chunk=lambda i: time.sleep(0.2))\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    first = subprocess.Popen([sys.executable, "-c", script], cwd=root)
+    first = start_slow_batch(source, target, pause_s=0.2)
     parts = tmp_path / "shared.parquet.parts"
     deadline = time.monotonic() + 60
     while not list(parts.glob("part-*.arrow")) and time.monotonic() < deadline:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from jpimport.batch import ColumnWarning, assess_frame, run_batch
 from jpimport.batch.parts import MANIFEST
 from jpimport.errors import InputError
 from jpimport.options import AssessOptions
-from tests.batch.conftest import AS_OF, sample_rows, write_input
+from tests.batch.conftest import AS_OF, sample_rows, start_slow_batch, write_input
 
 pytestmark = [
     pytest.mark.usefixtures("fake_stages"),
@@ -139,19 +137,7 @@ def test_killed_process_resumes_to_the_same_file(tmp_path: Path) -> None:
     source = write_input(sample_rows(240), tmp_path / "in.csv")
     _run(source, tmp_path / "whole.parquet", 20)
     target = tmp_path / "killed.parquet"
-    script = (
-        "import time, datetime as dt\n"
-        "import tests.batch.conftest as c\n"
-        "from jpimport import assessment\n"
-        "from jpimport.batch import run_batch\n"
-        "from jpimport.options import AssessOptions\n"
-        "assessment.pipeline = lambda: c.FAKE_PIPELINE\n"
-        f"run_batch({str(source)!r}, {str(target)!r}, chunk_rows=20,\n"
-        "          options=AssessOptions.build(as_of=c.AS_OF),\n"
-        "          on_chunk=lambda i: time.sleep(0.3))\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=root)
+    process = start_slow_batch(source, target, pause_s=0.3)
     parts = tmp_path / "killed.parquet.parts"
     deadline = time.monotonic() + 60
     while len(list(parts.glob("part-*.arrow"))) < 3 and time.monotonic() < deadline:
